@@ -325,8 +325,7 @@ def basemap_features(cells: dict, others: dict) -> list[dict]:
     features = [
         _feature(
             _polygonal(land),
-            {"id": "basemap_land", "name_en": "Land", "name_fr": "Terres", "kind": "land"}
-            | common,
+            {"id": "basemap_land", "name_en": "Land", "name_fr": "Terres", "kind": "land"} | common,
         )
     ]
     west, south, east, north = EXTENT

@@ -1,0 +1,123 @@
+"""HTML fragments shared by the app's map and the standalone export: popups, tooltips, legend.
+
+Every value that comes from data goes through :func:`layers.eventtext.escape`, and only
+http(s) links in sources become clickable.
+"""
+
+from __future__ import annotations
+
+from layers.eventtext import describe_time, escape, source_html
+from layers.i18n import controller_label, format_date, localised, status_label, t
+from layers.style import LegendEntry
+from layers.validate import parse_date
+
+
+def names_html(props: dict) -> str:
+    """English, French and native names, each escaped."""
+    names = [props.get("name_en"), props.get("name_fr"), props.get("name_native")]
+    unique = []
+    for name in names:
+        if isinstance(name, str) and name and name not in unique:
+            unique.append(name)
+    return " · ".join(f"<b>{escape(n)}</b>" if i == 0 else escape(n) for i, n in enumerate(unique))
+
+
+def validity_text(props: dict, lang: str) -> str:
+    """``13 April 1941 – 9 August 1945`` (the end date being the first day it no longer holds)."""
+    start = parse_date(props.get("valid_from"))
+    end = parse_date(props.get("valid_to"))
+    first = format_date(start, lang) if start else "?"
+    last = format_date(end, lang) if end else t("until_now", lang)
+    return f"{first} – {last}"
+
+
+def tooltip_html(props: dict, lang: str) -> str:
+    """A one-line tooltip: the name in the chosen language and its status."""
+    name = props.get("name_fr") if lang == "fr" else props.get("name_en")
+    parts = [f"<b>{escape(name)}</b>"]
+    if props.get("status"):
+        parts.append(escape(status_label(props["status"], lang)))
+    return " — ".join(parts)
+
+
+def popup_html(props: dict, lang: str) -> str:
+    """The popup of a territory, route or city: names, status, dates, strength, notes, sources."""
+    rows = [f'<div class="atlas-popup"><div>{names_html(props)}</div>']
+    if props.get("status"):
+        rows.append(_row(t("status", lang), status_label(props["status"], lang)))
+    if props.get("controller"):
+        rows.append(_row(t("controller", lang), controller_label(props["controller"], lang)))
+    rows.append(_row(t("valid", lang), validity_text(props, lang)))
+    strength = props.get("strength")
+    if isinstance(strength, dict):
+        text = strength.get("text_fr" if lang == "fr" else "text_en") or strength.get("text_en")
+        if text:
+            rows.append(_row(t("strength", lang), text))
+    elif isinstance(strength, str) and strength:
+        rows.append(_row(t("strength", lang), strength))
+    notes = localised(props, "notes", lang)
+    if notes:
+        rows.append(f'<div class="atlas-notes">{escape(notes)}</div>')
+    rows.append(sources_html(props.get("sources"), lang))
+    rows.append("</div>")
+    return "".join(rows)
+
+
+def event_html(event: dict, lang: str) -> str:
+    """An event as HTML: date, time across zones, title, text, notes and sources."""
+    day = parse_date(event.get("date"))
+    when = format_date(day, lang) if day else escape(event.get("date"))
+    end = parse_date(event.get("date_end"))
+    if end:
+        when += f" – {format_date(end, lang)}"
+    time = describe_time(event, lang)
+    title = localised(event, "title", lang)
+    text = localised(event, "text", lang)
+    parts = [
+        '<div class="atlas-event">',
+        f"<div><b>{escape(title)}</b></div>",
+        f"<div>{escape(when)}" + (f" · {escape(time)}" if time else "") + "</div>",
+        f"<div>{escape(text)}</div>",
+    ]
+    notes = localised(event, "notes", lang)
+    if notes:
+        parts.append(f'<div class="atlas-notes">{escape(notes)}</div>')
+    parts.append(sources_html(event.get("sources"), lang))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def sources_html(sources: object, lang: str) -> str:
+    """A list of sources, escaped, with http(s) links clickable."""
+    if not isinstance(sources, (list, tuple)) or not sources:
+        return ""
+    items = "".join(f"<li>{source_html(str(s))}</li>" for s in sources)
+    return f'<div class="atlas-sources">{escape(t("sources", lang))}:<ul>{items}</ul></div>'
+
+
+def legend_html(entries: list[LegendEntry], lang: str) -> str:
+    """The map legend as a self-contained HTML block (inline SVG swatches)."""
+    rows = []
+    for entry in entries:
+        dash = f' stroke-dasharray="{escape(entry.dash)}"' if entry.dash else ""
+        if entry.kind == "area":
+            swatch = (
+                f'<rect x="1" y="1" width="20" height="12" fill="{escape(entry.fill)}" '
+                f'fill-opacity="{entry.fill_opacity}" stroke="{escape(entry.stroke)}" '
+                f'stroke-width="1.5"{dash}/>'
+            )
+        else:
+            swatch = (
+                f'<line x1="1" y1="7" x2="21" y2="7" stroke="{escape(entry.stroke)}" '
+                f'stroke-width="{min(entry.weight, 5)}"{dash}/>'
+            )
+        rows.append(
+            f'<div class="atlas-legend-row"><svg width="22" height="14">{swatch}</svg>'
+            f"<span>{escape(entry.label)}</span></div>"
+        )
+    title = escape(t("legend", lang))
+    return f'<div class="atlas-legend"><div class="atlas-legend-title">{title}</div>{"".join(rows)}</div>'
+
+
+def _row(label: str, value: str) -> str:
+    return f"<div><i>{escape(label)}:</i> {escape(value)}</div>"

@@ -1,0 +1,137 @@
+"""The atlas data model: layers with their temporal index, events, and what holds on a date.
+
+Reading files lives in :mod:`layers.loading`; this module only works on loaded data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.temporal import TemporalIndex
+from layers.validate import Problem
+
+ATLAS_START = dt.date(1939, 5, 11)
+ATLAS_END = dt.date(1946, 5, 3)
+DEFAULT_DATE = dt.date(1941, 4, 13)
+ROUTE_FADE_DAYS = 60  # routes stay on the map, faded, this long after they end
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One catalogue entry."""
+
+    id: str
+    file: str
+    kind: str
+    title_en: str
+    title_fr: str
+    visible: bool
+    order: int
+
+    def title(self, lang: str) -> str:
+        return self.title_fr if lang == "fr" else self.title_en
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A loaded layer: its valid features, their temporal index, and any problems found."""
+
+    spec: LayerSpec
+    frame: gpd.GeoDataFrame
+    index: TemporalIndex
+    problems: tuple[Problem, ...] = ()
+    _slices: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def on(self, day: dt.date) -> gpd.GeoDataFrame:
+        """The features shown on ``day``; one slice per epoch, computed once."""
+        epoch = self.index.epoch(day)
+        frame = self._slices.get(epoch)
+        if frame is None:
+            positions = self.index.active(day)
+            frame = self.frame.iloc[positions]
+            if self.spec.kind == "route":
+                frame = frame.assign(ended=self.index.ended(day)[positions])
+            self._slices[epoch] = frame
+        return frame
+
+    @property
+    def broken(self) -> bool:
+        """True when nothing of the layer could be loaded."""
+        return len(self.frame) == 0 and bool(self.problems)
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """Everything the app, the exports and the tests draw from."""
+
+    layers: dict[str, Layer]
+    events: gpd.GeoDataFrame
+    problems: tuple[Problem, ...] = ()
+    user_layer_ids: frozenset[str] = field(default_factory=frozenset)
+
+    def specs(self) -> list[LayerSpec]:
+        """Catalogue entries in draw order (events excluded: they are not drawn as a layer)."""
+        return sorted((layer.spec for layer in self.layers.values()), key=lambda s: s.order)
+
+    def default_layer_ids(self) -> list[str]:
+        return [s.id for s in self.specs() if s.visible]
+
+
+def snapshot(atlas: Atlas, day: dt.date, layer_ids: list[str] | None = None) -> dict:
+    """The features of each layer shown on ``day``, in draw order.
+
+    Route layers include features that ended less than :data:`ROUTE_FADE_DAYS` ago, with
+    a boolean ``ended`` column so they can be drawn faded.
+    """
+    wanted = set(atlas.layers) if layer_ids is None else set(layer_ids)
+    result = {}
+    for spec in atlas.specs():
+        if spec.id not in wanted:
+            continue
+        result[spec.id] = atlas.layers[spec.id].on(day)
+    return result
+
+
+def state_key(atlas: Atlas, day: dt.date, layer_ids: list[str]) -> tuple:
+    """Equal keys mean identical maps: used to skip re-rendering when nothing changed.
+
+    August 1945 axes advance day by day, so while one is shown the day itself is part of the key.
+    """
+    key = []
+    for layer_id in sorted(layer_ids):
+        layer = atlas.layers.get(layer_id)
+        if layer is None:
+            continue
+        epoch = layer.index.epoch(day)
+        moving = layer.spec.id == "august_storm" and len(layer.index.active(day)) > 0
+        key.append((layer_id, epoch, str(day) if moving else None))
+    return tuple(key)
+
+
+def events_between(atlas: Atlas, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Events whose date range meets ``[start, end]``, in date order."""
+    events = atlas.events
+    if events.empty:
+        return events
+    first = events["date"]
+    last = events["date_end"].fillna(events["date"])
+    mask = (first <= end.isoformat()) & (last >= start.isoformat())
+    return events[mask].sort_values(["date", "id"])
+
+
+def territory_at(atlas: Atlas, day: dt.date, lon: float, lat: float) -> list[dict]:
+    """Properties of the territories containing a point on ``day`` (for tests and tooltips)."""
+    from shapely.geometry import Point
+
+    point = Point(lon, lat)
+    found = []
+    for layer_id, frame in snapshot(atlas, day).items():
+        if atlas.layers[layer_id].spec.kind != "territory":
+            continue
+        for _, row in frame[frame.contains(point)].iterrows():
+            found.append({"layer": layer_id, **row.drop("geometry").to_dict()})
+    return found

@@ -1,0 +1,210 @@
+"""One style definition for the interactive map and the exported images.
+
+Colours follow the Okabe–Ito colour-blind-safe palette, grouped by controller: Japan and
+its client states in warm hues (vermillion, orange, amber), the USSR and its satellites in
+blues, the Republic of China in bluish green, the USA in reddish purple. Status changes the
+pattern, not the hue: occupied and contested areas get a dashed outline on the web map and
+hatching in images, so the two stay readable in greyscale print too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from layers.i18n import controller_label, status_label, t
+
+CONTROLLER_COLOURS = {
+    "Japan": "#D55E00",
+    "USSR": "#0072B2",
+    "MPR": "#56B4E9",
+    "TPR": "#7FA7D6",
+    "ROC": "#009E73",
+    "USA": "#CC79A7",
+}
+# Japan's dependencies in lighter, related hues (same family, distinct lightness).
+JAPAN_STATUS_COLOURS = {
+    "colony": "#E69F00",
+    "integral_territory": "#D55E00",
+    "leased_territory": "#B45309",
+    "puppet_state": "#F0C75E",
+}
+UNKNOWN_COLOUR = "#999999"
+LAND = "#F3EFE4"
+SEA = "#DCE8EF"
+COAST = "#9A9486"
+GRATICULE = "#B9C6CF"
+TEXT = "#2B2B2B"
+
+# Patterns by status: Leaflet dash array, matplotlib hatch, fill opacity.
+STATUS_PATTERNS = {
+    "military_occupation": ("8 5", "///", 0.35),
+    "contested": ("3 5", "xx", 0.30),
+}
+DEFAULT_PATTERN = (None, None, 0.55)
+
+ROUTE_COLOURS = {
+    "transfer": "#332288",
+    "reverse": "#882255",
+    "transbaikal": "#6A1B9A",
+    "1st_far_eastern": "#B71C1C",
+    "2nd_far_eastern": "#0D2C6C",
+    "pacific_fleet": "#00695C",
+    "railway": "#555555",
+}
+
+
+@dataclass(frozen=True)
+class AreaStyle:
+    """How a territory is drawn."""
+
+    fill: str
+    stroke: str
+    fill_opacity: float
+    weight: float
+    dash: str | None
+    hatch: str | None
+
+    def leaflet(self) -> dict:
+        """The style dict of a Leaflet/folium GeoJSON layer."""
+        return {
+            "fillColor": self.fill,
+            "color": self.stroke,
+            "fillOpacity": self.fill_opacity,
+            "weight": self.weight,
+            "dashArray": self.dash,
+            "opacity": 0.9,
+        }
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """How a route or railway is drawn."""
+
+    colour: str
+    weight: float
+    opacity: float
+    dash: str | None = None
+    arrows: bool = True
+
+    def leaflet(self) -> dict:
+        return {
+            "color": self.colour,
+            "weight": self.weight,
+            "opacity": self.opacity,
+            "dashArray": self.dash,
+        }
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row, shared by the HTML legend and the image legend."""
+
+    key: str
+    label: str
+    kind: str  # "area" or "line"
+    fill: str
+    stroke: str
+    fill_opacity: float = 0.55
+    dash: str | None = None
+    hatch: str | None = None
+    weight: float = 2.0
+
+
+def territory_colour(controller: str, status: str) -> str:
+    """The fill colour for a controller and status."""
+    if controller == "Japan" and status in JAPAN_STATUS_COLOURS:
+        return JAPAN_STATUS_COLOURS[status]
+    return CONTROLLER_COLOURS.get(controller, UNKNOWN_COLOUR)
+
+
+def territory_style(props: dict) -> AreaStyle:
+    """The style of one territory feature, from its controller and status."""
+    controller, status = props.get("controller"), props.get("status")
+    colour = territory_colour(controller, status)
+    dash, hatch, opacity = STATUS_PATTERNS.get(status, DEFAULT_PATTERN)
+    weight = 2.2 if dash else 1.0
+    return AreaStyle(colour, _darker(colour), opacity, weight, dash, hatch)
+
+
+def route_style(layer_id: str, props: dict, ended: bool = False) -> LineStyle:
+    """The style of a route: colour by movement or front, width by strength, faded once over."""
+    if layer_id == "railways":
+        return LineStyle(ROUTE_COLOURS["railway"], 1.6, 0.8, "6 3", arrows=False)
+    if layer_id == "siberian_transfers":
+        key = "reverse" if props.get("phase") == "reverse_1945" else "transfer"
+    else:
+        key = props.get("front", "transbaikal")
+    colour = ROUTE_COLOURS.get(key, ROUTE_COLOURS["transbaikal"])
+    return LineStyle(colour, strength_weight(props.get("strength")), 0.35 if ended else 0.95)
+
+
+def strength_weight(strength: object) -> float:
+    """Line width in pixels from the number of men (3 px when unknown, up to 11 px)."""
+    men = strength.get("men") if isinstance(strength, dict) else None
+    if not isinstance(men, (int, float)) or men <= 0:
+        return 3.0
+    return round(min(11.0, max(3.0, 3.0 + 2.2 * math.log10(men / 10_000))), 1)
+
+
+def legend_entries(snapshot: dict, lang: str) -> list[LegendEntry]:
+    """Legend rows for what is drawn: one per (controller, status) shown, then route kinds."""
+    entries: dict[str, LegendEntry] = {}
+    for layer_id, frame in snapshot.items():
+        if frame.empty:
+            continue
+        if "controller" in frame and "status" in frame:
+            for controller, status in zip(frame["controller"], frame["status"], strict=True):
+                if not isinstance(controller, str):
+                    continue
+                style = territory_style({"controller": controller, "status": status})
+                key = f"{controller}:{status}"
+                label = f"{controller_label(controller, lang)} — {status_label(status, lang)}"
+                entries.setdefault(
+                    key,
+                    LegendEntry(
+                        key,
+                        label,
+                        "area",
+                        style.fill,
+                        style.stroke,
+                        style.fill_opacity,
+                        style.dash,
+                        style.hatch,
+                    ),
+                )
+        elif layer_id in ("siberian_transfers", "august_storm", "railways"):
+            for _, row in frame.iterrows():
+                style = route_style(layer_id, row.to_dict())
+                key = _route_key(layer_id, row.to_dict())
+                entries.setdefault(
+                    key,
+                    LegendEntry(
+                        key,
+                        route_label(key, lang),
+                        "line",
+                        style.colour,
+                        style.colour,
+                        dash=style.dash,
+                        weight=min(style.weight, 5.0),
+                    ),
+                )
+    return sorted(entries.values(), key=lambda e: (e.kind, e.key))
+
+
+def _route_key(layer_id: str, props: dict) -> str:
+    if layer_id == "railways":
+        return "route:railway"
+    if layer_id == "siberian_transfers":
+        return "route:reverse" if props.get("phase") == "reverse_1945" else "route:transfer"
+    return f"route:{props.get('front', 'transbaikal')}"
+
+
+def route_label(key: str, lang: str) -> str:
+    """The legend label of a route kind."""
+    return t(key.replace(":", "_"), lang)
+
+
+def _darker(hex_colour: str, factor: float = 0.65) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02X}{:02X}{:02X}".format(*(int(c * factor) for c in (r, g, b)))
