@@ -328,7 +328,7 @@ def basemap_features(cells: dict, others: dict) -> list[dict]:
             {"id": "basemap_land", "name_en": "Land", "name_fr": "Terres", "kind": "land"} | common,
         )
     ]
-    west, south, east, north = EXTENT
+    west, south, east, _ = EXTENT
     for lon in range(30, 181, 10):
         line = LineString([(lon, max(south, -10)), (lon, 80)])
         features.append(_graticule(f"graticule_lon_{lon}", f"{lon}°E", line))

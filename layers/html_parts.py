@@ -115,8 +115,8 @@ def legend_html(entries: list[LegendEntry], lang: str) -> str:
             f'<div class="atlas-legend-row"><svg width="22" height="14">{swatch}</svg>'
             f"<span>{escape(entry.label)}</span></div>"
         )
-    title = escape(t("legend", lang))
-    return f'<div class="atlas-legend"><div class="atlas-legend-title">{title}</div>{"".join(rows)}</div>'
+    title = f'<div class="atlas-legend-title">{escape(t("legend", lang))}</div>'
+    return f'<div class="atlas-legend">{title}{"".join(rows)}</div>'
 
 
 def _row(label: str, value: str) -> str:

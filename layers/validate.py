@@ -326,7 +326,6 @@ def validate_folder(folder: Path = GEODATA, only: list[Path] | None = None) -> l
     """Every check on a geodata folder (or on the named files of it)."""
     entries, problems = load_catalogue(folder)
     problems += catalogue_file_problems(folder, entries)
-    kinds = {e["file"]: e["kind"] for e in entries}
     layer_ids = {e["id"] for e in entries}
     wanted = {p.name for p in only} if only else None
     seen_ids: dict[str, str] = {}
