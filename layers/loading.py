@@ -7,6 +7,7 @@ repaired and reported, and every other layer loads as usual.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,8 +30,14 @@ from layers.validate import (
 EVENT_COLUMNS = ["id", "date", "date_end", "time", "utc_offset", "time_zone", "importance"]
 
 
-def load_atlas(folder: Path = GEODATA) -> Atlas:
-    """Load every catalogued layer and the events from ``folder``."""
+def geodata_folder() -> Path:
+    """The geodata folder: ``$ATLAS_GEODATA`` when set (tests, other data sets), else geodata/."""
+    return Path(os.environ.get("ATLAS_GEODATA") or GEODATA)
+
+
+def load_atlas(folder: Path | None = None) -> Atlas:
+    """Load every catalogued layer and the events from ``folder`` (default: geodata_folder())."""
+    folder = geodata_folder() if folder is None else Path(folder)
     entries, problems = load_catalogue(folder)
     problems += catalogue_file_problems(folder, entries)
     layer_ids = {e["id"] for e in entries}

@@ -41,6 +41,10 @@ GEOMETRY_TYPES = {
     "point": ("Point",),
     "event": ("Point",),
     "base": ("Polygon", "MultiPolygon", "LineString", "MultiLineString"),
+    # Uploaded layers: one geometry family each; status and controller optional.
+    "user_territory": ("Polygon", "MultiPolygon"),
+    "user_line": ("LineString", "MultiLineString"),
+    "user_point": ("Point",),
 }
 MAX_OVERLAP_SHARE = 0.005  # of the smaller territory's area
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

@@ -1,0 +1,225 @@
+"""The shipped geodata tells the documented history: places, dates, areas, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import geopandas as gpd
+import pytest
+
+from layers.loading import load_atlas
+from layers.model import territory_at
+from layers.validate import GEODATA, validate_folder
+
+D = dt.date.fromisoformat
+
+HSINKING = (43.88, 125.32)
+HARBIN = (45.76, 126.64)
+MUKDEN = (41.80, 123.43)
+HAILAR = (49.21, 119.74)
+CHENGDE = (40.97, 117.94)
+CHIFENG = (42.27, 118.96)
+DAIREN = (38.91, 121.60)
+KALGAN = (40.82, 114.88)
+PEKING = (39.90, 116.40)
+VLADIVOSTOK = (43.12, 131.89)
+KWEISUI = (40.84, 111.75)
+DATONG = (40.09, 113.29)
+BAOTOU = (40.66, 109.84)
+ULAANBAATAR = (47.92, 106.92)
+KYZYL = (51.72, 94.45)
+KEIJO = (37.57, 126.98)
+HEIJO = (39.02, 125.75)
+TOYOHARA = (46.96, 142.74)
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def holders(atlas, day: str, place: tuple[float, float]) -> list[dict]:
+    lat, lon = place
+    return territory_at(atlas, D(day), lon, lat)
+
+
+def layers_at(atlas, day: str, place) -> set[str]:
+    return {t["layer"] for t in holders(atlas, day, place)}
+
+
+def test_shipped_geodata_passes_the_validator():
+    assert [str(p) for p in validate_folder(GEODATA)] == []
+
+
+@pytest.mark.parametrize("place", [HSINKING, HARBIN, MUKDEN, HAILAR, CHENGDE, CHIFENG])
+def test_manchukuo_cities_in_1941(atlas, place):
+    assert layers_at(atlas, "1941-06-01", place) == {"manchukuo"}
+
+
+@pytest.mark.parametrize(
+    ("place", "layer"),
+    [(DAIREN, "kwantung"), (KALGAN, "mengjiang"), (PEKING, "china"), (VLADIVOSTOK, "soviet_union")],
+)
+def test_places_outside_manchukuo_in_1941(atlas, place, layer):
+    assert layers_at(atlas, "1941-06-01", place) == {layer}
+
+
+@pytest.mark.parametrize("place", [KALGAN, KWEISUI, DATONG, BAOTOU])
+def test_mengjiang_cities(atlas, place):
+    found = holders(atlas, "1941-06-01", place)
+    assert [(t["layer"], t["status"]) for t in found] == [("mengjiang", "puppet_state")]
+
+
+def test_ulaanbaatar_in_mongolia_throughout(atlas):
+    for day in ("1939-05-11", "1941-04-13", "1945-08-20", "1946-05-03"):
+        assert layers_at(atlas, day, ULAANBAATAR) == {"mongolia"}
+
+
+def test_kyzyl_tuvan_until_october_1944_then_soviet(atlas):
+    assert layers_at(atlas, "1944-10-10", KYZYL) == {"tuva"}
+    assert layers_at(atlas, "1944-10-11", KYZYL) == {"soviet_union"}
+
+
+@pytest.mark.parametrize("place", [KEIJO, HEIJO])
+def test_korean_cities(atlas, place):
+    assert layers_at(atlas, "1941-06-01", place) == {"korea"}
+
+
+def test_toyohara_japanese_then_soviet(atlas):
+    assert [t["controller"] for t in holders(atlas, "1945-08-01", TOYOHARA)] == ["Japan"]
+    assert [t["controller"] for t in holders(atlas, "1945-09-01", TOYOHARA)] == ["USSR"]
+
+
+def test_korea_divided_in_september_1945(atlas):
+    north = holders(atlas, "1945-09-15", HEIJO)
+    south = holders(atlas, "1945-09-15", KEIJO)
+    assert [(t["controller"], t["status"]) for t in north] == [("USSR", "military_occupation")]
+    assert [(t["controller"], t["status"]) for t in south] == [("USA", "military_occupation")]
+    early = holders(atlas, "1945-09-01", KEIJO)
+    assert [(t["controller"], t["status"]) for t in early] == [("Japan", "colony")]
+
+
+def test_manchukuo_invaded_then_occupied(atlas):
+    assert holders(atlas, "1945-08-12", HARBIN)[0]["status"] == "contested"
+    occupied = holders(atlas, "1945-08-20", HARBIN)[0]
+    assert (occupied["controller"], occupied["status"]) == ("USSR", "military_occupation")
+    assert holders(atlas, "1946-05-03", HARBIN)[0]["controller"] == "ROC"
+
+
+AREAS_KM2 = {
+    "manchukuo": (1_150_000, 1_350_000),
+    "mengjiang": (450_000, 620_000),
+    "mongolia": (1_450_000, 1_600_000),
+    "korea": (210_000, 230_000),
+    "karafuto": (33_000, 39_000),
+    "kwantung": (3_000, 4_500),
+    "tuva": (150_000, 185_000),
+}
+
+
+@pytest.mark.parametrize(("layer_id", "bounds"), AREAS_KM2.items())
+def test_areas_in_equal_area_projection(atlas, layer_id, bounds):
+    frame = atlas.layers[layer_id].on(D("1941-06-01"))
+    area = frame.to_crs("EPSG:6933").area.sum() / 1e6
+    low, high = bounds
+    assert low <= area <= high, f"{layer_id}: {area:,.0f} km²"
+
+
+def test_mengjiang_models_claimed_and_controlled_extents(atlas):
+    frame = atlas.layers["mengjiang"].on(D("1941-06-01"))
+    statuses = sorted(frame["status"])
+    assert statuses == ["contested", "puppet_state"]
+    areas = frame.set_index("status").to_crs("EPSG:6933").area / 1e6
+    assert areas["puppet_state"] > areas["contested"] > 50_000
+
+
+def test_modern_borders_come_from_natural_earth(atlas):
+    """The Amur/Ussuri and Yalu/Tumen borders are shared exactly by the neighbours."""
+    day = D("1941-06-01")
+    manchukuo = atlas.layers["manchukuo"].on(day).union_all()
+    korea = atlas.layers["korea"].on(day).union_all()
+    ussr = atlas.layers["soviet_union"].on(day).union_all()
+    for neighbour in (korea, ussr):
+        shared = manchukuo.boundary.intersection(neighbour.boundary).length
+        assert shared > 5  # degrees of common border: the rivers, not a point
+        gap = gpd.GeoSeries([manchukuo.intersection(neighbour)], crs=4326).to_crs(6933).area[0]
+        assert gap / 1e6 < 50  # km² of overlap: none to speak of
+
+
+# id → date, for every event the French source article names
+ARTICLE_EVENTS = {
+    "ev_1940_06_22_fall_of_france": "1940-06-22",
+    "ev_1940_09_27_tripartite_pact": "1940-09-27",
+    "ev_1941_04_13_pact_signed": "1941-04-13",
+    "ev_1941_04_13_declaration_mpr_manchukuo": "1941-04-13",
+    "ev_1941_04_13_stalin_sees_off_matsuoka": "1941-04-13",
+    "ev_1941_06_22_barbarossa": "1941-06-22",
+    "ev_1941_07_02_imperial_conference": "1941-07-02",
+    "ev_1941_12_05_moscow_counteroffensive": "1941-12-05",
+    "ev_1942_07_15_yamashita_to_manchuria": "1942-07-15",
+    "ev_1942_08_23_stalingrad": "1942-08-23",
+    "ev_1945_02_11_yalta": "1945-02-11",
+    "ev_1945_04_05_pact_denounced": "1945-04-05",
+    "ev_1945_05_08_german_surrender": "1945-05-08",
+    "ev_1945_08_08_soviet_declaration_of_war": "1945-08-08",
+    "ev_1945_08_09_invasion_of_manchuria": "1945-08-09",
+    "ev_1946_04_25_pact_lapses": "1946-04-25",
+}
+
+
+def test_every_article_event_is_present_with_its_date(atlas):
+    dates = dict(zip(atlas.events["id"], atlas.events["date"], strict=True))
+    assert {k: dates.get(k) for k in ARTICLE_EVENTS} == ARTICLE_EVENTS
+
+
+def test_events_span_the_atlas_and_are_bilingual(atlas):
+    events = atlas.events
+    assert len(events) >= 45
+    assert events["date"].min() == "1939-05-11"
+    assert events["date"].max() == "1946-05-03"
+    for column in ("title_en", "title_fr", "text_en", "text_fr"):
+        assert events[column].str.len().min() > 5
+    assert (events["title_en"] != events["title_fr"]).mean() > 0.8
+
+
+def test_declaration_of_war_encodes_the_documented_hour_and_the_disagreement(atlas):
+    event = atlas.events.set_index("id").loc["ev_1945_08_08_soviet_declaration_of_war"]
+    assert (event["time"], event["utc_offset"]) == ("17:00", "+03:00")
+    assert "23:00" in event["notes"] and "17:00" in event["notes"]
+    assert "23 h" in event["notes_fr"]
+    lapse = atlas.events.set_index("id").loc["ev_1946_04_25_pact_lapses"]
+    assert "13" in lapse["notes"]
+
+
+def test_siberian_transfers_phases_carry_strength_and_caveats(atlas):
+    frame = atlas.layers["siberian_transfers"].frame.set_index("id")
+    war = frame.loc["transfer_1941_war"]
+    assert war["strength"]["men"] == 123_000
+    assert war["strength"]["divisions"] == 18
+    assert "Isaev" in frame.loc["transfer_1941_moscow_batch"]["notes"]
+    assert frame.loc["transfer_1945_reverse"]["valid_from"] == "1945-04-13"
+
+
+def test_august_storm_axes_reach_their_places_on_documented_dates(atlas):
+    frame = atlas.layers["august_storm"].frame
+    reached = {(wp["name_en"], wp["date"]) for wps in frame["waypoints"] for wp in wps}
+    for place, day in [
+        ("Harbin", "1945-08-18"),
+        ("Mutankiang", "1945-08-16"),
+        ("Kalgan", "1945-08-19"),
+        ("Heijō", "1945-08-26"),
+    ]:
+        assert (place, day) in reached
+
+
+def test_every_feature_names_its_sources():
+    for path in GEODATA.glob("*.geojson"):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            sources = feature["properties"]["sources"]
+            assert sources and all(isinstance(s, str) and s for s in sources), path.name
+
+
+def test_shipped_layers_stay_small():
+    total = sum(p.stat().st_size for p in GEODATA.glob("*.geojson"))
+    assert total < 5_000_000

@@ -1,0 +1,59 @@
+"""Popups, tooltips, events and the legend escape everything that comes from data."""
+
+from __future__ import annotations
+
+from layers.html_parts import event_html, legend_html, popup_html, tooltip_html
+from layers.style import LegendEntry
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+
+
+def hostile_props() -> dict:
+    return {
+        "id": "x",
+        "name_en": HOSTILE,
+        "name_fr": "Nom",
+        "name_native": "新京",
+        "valid_from": "1941-04-13",
+        "valid_to": None,
+        "status": "colony",
+        "controller": "Japan",
+        "notes": HOSTILE,
+        "sources": ["javascript:alert(1)", "ok — https://example.org/x"],
+    }
+
+
+def assert_inert(html: str) -> None:
+    assert "<script" not in html and "<img" not in html
+    assert 'href="javascript' not in html
+
+
+def test_popup_has_names_status_dates_sources_and_is_inert():
+    html = popup_html(hostile_props(), "en")
+    assert_inert(html)
+    assert "&lt;script&gt;" in html and "新京" in html and "Nom" in html
+    assert "colony" in html and "Japan" in html and "13 April 1941" in html
+    assert '<a href="https://example.org/x"' in html
+
+
+def test_tooltip_and_event_are_inert():
+    assert_inert(tooltip_html(hostile_props(), "fr"))
+    event = {
+        "date": "1945-08-08",
+        "time": "17:00",
+        "utc_offset": "+03:00",
+        "time_zone": HOSTILE,
+        "title_en": HOSTILE,
+        "text_en": HOSTILE,
+        "sources": [HOSTILE],
+    }
+    html = event_html(event, "en")
+    assert_inert(html)
+    assert "8 August 1945" in html
+
+
+def test_legend_is_inert_and_shows_patterns():
+    entries = [LegendEntry("k", HOSTILE, "area", "#D55E00", "#8A3D00", 0.35, "8 5", "///")]
+    html = legend_html(entries, "fr")
+    assert_inert(html)
+    assert 'stroke-dasharray="8 5"' in html and "Légende" in html

@@ -1,0 +1,65 @@
+"""One palette: controllers in related hue families, status as pattern, routes by strength."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from layers.loading import load_atlas
+from layers.model import snapshot
+from layers.style import (
+    CONTROLLER_COLOURS,
+    legend_entries,
+    route_style,
+    strength_weight,
+    territory_style,
+)
+
+
+def hue(hex_colour: str) -> float:
+    import colorsys
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+def test_japan_family_warm_soviet_family_blue():
+    japanese = [
+        territory_style({"controller": "Japan", "status": s}).fill
+        for s in ("colony", "puppet_state", "leased_territory", "sovereign_state")
+    ]
+    assert len(set(japanese)) == 4
+    assert all(15 <= hue(c) <= 50 for c in japanese)
+    soviet = [CONTROLLER_COLOURS[c] for c in ("USSR", "MPR", "TPR")]
+    assert all(195 <= hue(c) <= 220 for c in soviet)
+
+
+def test_status_is_marked_by_pattern_not_hue():
+    occupied = territory_style({"controller": "USSR", "status": "military_occupation"})
+    sovereign = territory_style({"controller": "USSR", "status": "sovereign_state"})
+    contested = territory_style({"controller": "Japan", "status": "contested"})
+    assert occupied.fill == sovereign.fill
+    assert occupied.dash and occupied.hatch and not sovereign.dash and not sovereign.hatch
+    assert contested.dash != occupied.dash and contested.hatch != occupied.hatch
+    assert occupied.leaflet()["dashArray"] == occupied.dash
+
+
+def test_route_width_grows_with_strength_and_fades_when_over():
+    assert strength_weight({"men": 10_000}) < strength_weight({"men": 500_000}) <= 11
+    assert strength_weight(None) == 3.0
+    live = route_style("siberian_transfers", {"phase": "war_1941", "strength": {"men": 123000}})
+    over = route_style("siberian_transfers", {"phase": "war_1941"}, ended=True)
+    assert over.opacity < live.opacity
+    reverse = route_style("siberian_transfers", {"phase": "reverse_1945"})
+    assert reverse.colour != live.colour
+    assert not route_style("railways", {}).arrows
+
+
+def test_legend_lists_what_is_drawn_in_the_language():
+    atlas = load_atlas()
+    before = legend_entries(snapshot(atlas, dt.date(1941, 4, 13)), "en")
+    after = legend_entries(snapshot(atlas, dt.date(1945, 8, 25)), "fr")
+    labels_before = {e.label for e in before}
+    labels_after = {e.label for e in after}
+    assert "Japan — puppet state" in labels_before
+    assert "URSS — occupation militaire" in labels_after
+    assert "USSR — military occupation" not in labels_before

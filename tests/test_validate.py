@@ -1,0 +1,203 @@
+"""Bad geodata is reported with file, feature and field; good data passes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from layers.validate import check_feature, validate_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+SQUARE = [[[120, 40], [121, 40], [121, 41], [120, 41], [120, 40]]]
+
+
+def territory(id_="t1", **changes) -> dict:
+    props = {
+        "id": id_,
+        "name_en": "Somewhere",
+        "name_fr": "Quelque part",
+        "name_native": None,
+        "valid_from": "1940-01-01",
+        "valid_to": "1941-01-01",
+        "sources": ["A source — https://example.org/a"],
+        "status": "colony",
+        "controller": "Japan",
+    }
+    geometry = {"type": "Polygon", "coordinates": SQUARE}
+    for key, value in changes.items():
+        if key == "geometry":
+            geometry = value
+        elif value is DELETE:
+            props.pop(key)
+        else:
+            props[key] = value
+    return {"type": "Feature", "properties": props, "geometry": geometry}
+
+
+DELETE = object()
+
+
+def make_folder(tmp_path: Path, layers: dict[str, object], catalogue=None) -> Path:
+    entries = []
+    for i, (layer_id, content) in enumerate(layers.items()):
+        text = content if isinstance(content, str) else json.dumps(content)
+        (tmp_path / f"{layer_id}.geojson").write_text(text, encoding="utf-8")
+        entries.append(
+            {
+                "id": layer_id,
+                "file": f"{layer_id}.geojson",
+                "kind": "territory",
+                "title_en": layer_id,
+                "title_fr": layer_id,
+                "visible": True,
+                "order": i,
+            }
+        )
+    catalogue = {"layers": entries} if catalogue is None else catalogue
+    (tmp_path / "catalogue.json").write_text(json.dumps(catalogue), encoding="utf-8")
+    return tmp_path
+
+
+def collection(*features) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "layers.validate", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_cli_passes_on_shipped_data():
+    result = run_cli()
+    assert result.returncode == 0, result.stdout
+    assert "all checks passed" in result.stdout
+
+
+def test_cli_reports_one_line_per_problem_and_exits_non_zero(tmp_path):
+    bad = collection(territory("a", valid_from="1941-13-01"), territory("b", sources=[]))
+    folder = make_folder(tmp_path, {"land": bad})
+    result = run_cli(folder / "land.geojson")
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines == [
+        "land.geojson: feature 'a' (#0): valid_from: not an ISO date (YYYY-MM-DD): '1941-13-01'",
+        "land.geojson: feature 'b' (#1): sources: must be a non-empty list of strings",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("{not json", "file", "malformed JSON at line 1"),
+        (json.dumps({"type": "Feature"}), "type", "not a GeoJSON FeatureCollection"),
+        (json.dumps(collection()), "features", "the layer is empty"),
+    ],
+)
+def test_file_level_problems(tmp_path, text, field, message):
+    folder = make_folder(tmp_path, {"land": text})
+    problems = validate_folder(folder)
+    assert [(p.file, p.field) for p in problems] == [("land.geojson", field)]
+    assert message in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"id": DELETE}, "id"),
+        ({"name_en": 42}, "name_en"),
+        ({"name_native": DELETE}, "name_native"),
+        ({"valid_from": "13/04/1941"}, "valid_from"),
+        ({"valid_to": "1939-01-01"}, "valid_to"),
+        ({"valid_to": "1940-01-01"}, "valid_to"),
+        ({"sources": "one string"}, "sources"),
+        ({"status": "empire"}, "status"),
+        ({"controller": "Atlantis"}, "controller"),
+        ({"geometry": {"type": "Point", "coordinates": [120, 40]}}, "geometry"),
+        ({"geometry": None}, "geometry"),
+    ],
+)
+def test_feature_problems_name_the_field(changes, field):
+    problems = check_feature(territory("x", **changes), 3, "land.geojson", "territory")
+    assert [p.field for p in problems] == [field]
+    assert problems[0].file == "land.geojson"
+    assert problems[0].feature in ("'x' (#3)", "#3")
+
+
+def test_projected_coordinates_are_rejected():
+    projected = {
+        "type": "Polygon",
+        "coordinates": [[[1.3e7, 5e6], [1.31e7, 5e6], [1.3e7, 5.1e6], [1.3e7, 5e6]]],
+    }
+    problems = check_feature(territory(geometry=projected), 0, "p.geojson", "territory")
+    assert [p.field for p in problems] == ["geometry"]
+    assert "projected" in problems[0].message
+
+
+def test_self_intersecting_polygon_is_reported_as_repairable():
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[120, 40], [121, 41], [121, 40], [120, 41], [120, 40]]],
+    }
+    problems = check_feature(territory(geometry=bowtie), 0, "b.geojson", "territory")
+    assert [(p.field, p.severity) for p in problems] == [("geometry", "repaired")]
+    assert "Self-intersection" in problems[0].message
+
+
+def test_duplicate_ids_across_files(tmp_path):
+    elsewhere = {"type": "Polygon", "coordinates": [[[130, 40], [131, 40], [131, 41], [130, 40]]]}
+    folder = make_folder(
+        tmp_path,
+        {
+            "one": collection(territory("same")),
+            "two": collection(territory("same", geometry=elsewhere)),
+        },
+    )
+    problems = validate_folder(folder)
+    assert [(p.file, p.field) for p in problems] == [("two.geojson", "id")]
+    assert "also in one.geojson" in problems[0].message
+
+
+def test_catalogue_and_files_must_match(tmp_path):
+    folder = make_folder(tmp_path, {"one": collection(territory("a"))})
+    (folder / "stray.geojson").write_text(json.dumps(collection(territory("b"))), "utf-8")
+    catalogue = json.loads((folder / "catalogue.json").read_text("utf-8"))
+    catalogue["layers"].append({**catalogue["layers"][0], "id": "ghost", "file": "ghost.geojson"})
+    (folder / "catalogue.json").write_text(json.dumps(catalogue), "utf-8")
+    problems = {(p.file, p.field) for p in validate_folder(folder)}
+    assert problems == {("catalogue.json", "file"), ("stray.geojson", "catalogue")}
+
+
+def test_overlapping_territories_at_the_same_date(tmp_path):
+    later = territory("later", valid_from="1941-01-01", valid_to=None)
+    overlapping = territory("clash", valid_from="1940-06-01", valid_to="1940-07-01")
+    folder = make_folder(
+        tmp_path, {"a": collection(territory("a1"), later), "b": collection(overlapping)}
+    )
+    problems = validate_folder(folder)
+    assert [(p.feature, p.field) for p in problems] == [("'a1'", "geometry")]
+    assert "overlaps 'clash'" in problems[0].message
+
+
+def test_event_fields_are_checked():
+    event = territory("e", geometry={"type": "Point", "coordinates": [120, 40]})
+    event["properties"].update(
+        date="1945-08-08",
+        time="5pm",
+        utc_offset=None,
+        title_en="T",
+        title_fr="T",
+        text_en="x",
+        text_fr="x",
+        layers=["nowhere"],
+    )
+    problems = check_feature(event, 0, "events.geojson", "event", {"manchukuo"})
+    assert sorted(p.field for p in problems) == ["layers", "time", "utc_offset"]
