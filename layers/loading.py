@@ -12,7 +12,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import shape
 
 from layers.model import ROUTE_FADE_DAYS, Atlas, Layer, LayerSpec
 from layers.temporal import TemporalIndex
@@ -20,7 +19,7 @@ from layers.validate import (
     GEODATA,
     Problem,
     catalogue_file_problems,
-    check_feature,
+    check_and_read,
     feature_label,
     load_catalogue,
     read_collection,
@@ -68,7 +67,7 @@ def build_layer(
     seen_ids = {} if seen_ids is None else seen_ids
     rows, geometries = [], []
     for i, feature in enumerate(features):
-        found = check_feature(feature, i, spec.file, spec.kind, layer_ids)
+        found, geom = check_and_read(feature, i, spec.file, spec.kind, layer_ids)
         problems += found
         if any(p.severity == "error" for p in found):
             continue
@@ -79,7 +78,6 @@ def build_layer(
             problems.append(Problem(spec.file, label, "id", message))
             continue
         seen_ids[props["id"]] = spec.file
-        geom = shape(feature["geometry"])
         if not geom.is_valid:
             geom = repair(geom)
         rows.append(props)

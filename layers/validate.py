@@ -114,12 +114,17 @@ def feature_label(feature: object, index: int) -> str:
 
 def check_feature(feature: object, index: int, file: str, kind: str, layer_ids=()) -> list[Problem]:
     """All contract checks for one feature (geometry validity is reported, not repaired)."""
+    return check_and_read(feature, index, file, kind, layer_ids)[0]
+
+
+def check_and_read(feature: object, index: int, file: str, kind: str, layer_ids=()) -> tuple:
+    """The feature's problems and its geometry, parsed once (``None`` when unreadable)."""
     label = feature_label(feature, index)
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        return [Problem(file, label, "type", "not a GeoJSON Feature")]
+        return [Problem(file, label, "type", "not a GeoJSON Feature")], None
     props = feature.get("properties")
     if not isinstance(props, dict):
-        return [Problem(file, label, "properties", "missing or not an object")]
+        return [Problem(file, label, "properties", "missing or not an object")], None
 
     problems = []
 
@@ -166,8 +171,8 @@ def check_feature(feature: object, index: int, file: str, kind: str, layer_ids=(
     if kind == "event":
         problems.extend(_check_event(props, file, label, layer_ids))
 
-    problems.extend(check_geometry(feature.get("geometry"), file, label, kind))
-    return problems
+    geometry_problems, geom = check_geometry(feature.get("geometry"), file, label, kind)
+    return problems + geometry_problems, geom
 
 
 def _check_event(props: dict, file: str, label: str, layer_ids) -> list[Problem]:
@@ -194,36 +199,37 @@ def _check_event(props: dict, file: str, label: str, layer_ids) -> list[Problem]
     return problems
 
 
-def check_geometry(geometry: object, file: str, label: str, kind: str) -> list[Problem]:
-    """Geometry type, coordinate ranges (lon/lat, not projected) and validity."""
+def check_geometry(geometry: object, file: str, label: str, kind: str) -> tuple:
+    """Problems with the geometry (type, lon/lat ranges, validity) and the geometry itself."""
     if not isinstance(geometry, dict):
-        return [Problem(file, label, "geometry", "missing or not an object")]
+        return [Problem(file, label, "geometry", "missing or not an object")], None
     allowed = GEOMETRY_TYPES.get(kind, ())
     if geometry.get("type") not in allowed:
-        return [Problem(file, label, "geometry", f"type {geometry.get('type')!r} not in {allowed}")]
+        return [
+            Problem(file, label, "geometry", f"type {geometry.get('type')!r} not in {allowed}")
+        ], None
     try:
-        geom = shape(geometry)
-    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.ShapelyError) as exc:
-        return [Problem(file, label, "geometry", f"cannot be read: {exc}")]
+        geom = read_geometry(geometry)
+    except (TypeError, ValueError, shapely.errors.ShapelyError) as exc:
+        return [Problem(file, label, "geometry", f"cannot be read: {exc}")], None
     if geom.is_empty:
-        return [Problem(file, label, "geometry", "is empty")]
+        return [Problem(file, label, "geometry", "is empty")], None
     coords = shapely.get_coordinates(geom)
     if not np.isfinite(coords).all():
-        return [Problem(file, label, "geometry", "has non-finite coordinates")]
+        return [Problem(file, label, "geometry", "has non-finite coordinates")], None
     lon, lat = coords[:, 0], coords[:, 1]
     if (abs(lon) > 180).any() or (abs(lat) > 90).any():
-        return [
-            Problem(
-                file,
-                label,
-                "geometry",
-                "coordinates outside lon ±180 / lat ±90 (projected data? use WGS84 lon/lat)",
-            )
-        ]
+        message = "coordinates outside lon ±180 / lat ±90 (projected data? use WGS84 lon/lat)"
+        return [Problem(file, label, "geometry", message)], None
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
-        return [Problem(file, label, "geometry", f"invalid: {reason}", severity="repaired")]
-    return []
+        return [Problem(file, label, "geometry", f"invalid: {reason}", severity="repaired")], geom
+    return [], geom
+
+
+def read_geometry(geometry: dict):
+    """A GeoJSON geometry object as a shapely geometry (parsed by GEOS: fast on big shapes)."""
+    return shapely.from_geojson(json.dumps(geometry))
 
 
 def repair(geometry):
