@@ -67,6 +67,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "export": {"en": "Export", "fr": "Exporter"},
     "title_on": {"en": "East Asia on {date}", "fr": "L'Asie orientale le {date}"},
     "scale": {"en": "km", "fr": "km"},
+    "scale_at": {"en": "true at {lat}", "fr": "exacte à {lat}"},
+    "north": {"en": "N", "fr": "N"},
+    "projection": {"en": "Web Mercator (EPSG:3857)", "fr": "Mercator web (EPSG:3857)"},
+    "legend_ahead": {"en": "Axis not yet reached", "fr": "Axe pas encore atteint"},
+    "legend_ended": {"en": "Movement over (faded)", "fr": "Mouvement terminé (estompé)"},
+    "legend_city": {
+        "en": "City: period name, native name",
+        "fr": "Ville : nom d'époque, nom local",
+    },
+    "legend_event": {
+        "en": "Event in the last {days} days (filled: on this date)",
+        "fr": "Événement des {days} derniers jours (plein : ce jour)",
+    },
     "attribution": {
         "en": "Neutrality Pact atlas · Natural Earth (public domain) and authored historical "
         "boundaries · sources in the data",
@@ -95,6 +108,178 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "Débarquements de la flotte du Pacifique",
     },
     "route_railway": {"en": "Railway", "fr": "Chemin de fer"},
+    # --- app: link parameters, map, panels and pages ---
+    "reason_lang": {"en": "use en or fr", "fr": "utilisez en ou fr"},
+    "reason_date": {
+        "en": "not a date (YYYY-MM-DD)",
+        "fr": "ce n'est pas une date (AAAA-MM-JJ)",
+    },
+    "reason_range": {
+        "en": "outside the atlas period ({start} – {end}); the nearest date is shown",
+        "fr": "hors de la période de l'atlas ({start} – {end}) ; la date la plus proche est "
+        "affichée",
+    },
+    "reason_layer": {"en": "no such layer", "fr": "cette couche n'existe pas"},
+    "reason_choice": {"en": "choose one of {choices}", "fr": "choisissez parmi {choices}"},
+    "reason_view": {"en": "lat, lon and zoom go together", "fr": "lat, lon et zoom vont ensemble"},
+    "reason_number": {
+        "en": "must be a number from {low:g} to {high:g}",
+        "fr": "doit être un nombre entre {low:g} et {high:g}",
+    },
+    "app_short": {"en": "Neutrality Pact atlas", "fr": "Atlas du pacte de neutralité"},
+    "axis": {"en": "Axis of advance", "fr": "Axe de progression"},
+    "modern_name": {"en": "Today", "fr": "Aujourd'hui"},
+    "legend_event_today": {"en": "Event on this date", "fr": "Événement à cette date"},
+    "legend_event_near": {"en": "Event within 30 days", "fr": "Événement à moins de 30 jours"},
+    "events_layer": {"en": "Events (markers)", "fr": "Événements (repères)"},
+    "basemap_osm": {"en": "OpenStreetMap (online)", "fr": "OpenStreetMap (en ligne)"},
+    "basemap_positron": {"en": "CartoDB Positron (online)", "fr": "CartoDB Positron (en ligne)"},
+    "basemap_relief": {
+        "en": "Esri World Shaded Relief (online)",
+        "fr": "Esri, relief ombré (en ligne)",
+    },
+    "online_note": {
+        "en": "Online tiles need an internet connection; the historical base works offline.",
+        "fr": "Les tuiles en ligne demandent une connexion ; le fond historique marche hors ligne.",
+    },
+    "day_before": {"en": "1 day before", "fr": "1 jour avant"},
+    "days_before": {"en": "{n} days before", "fr": "{n} jours avant"},
+    "day_after": {"en": "1 day after", "fr": "1 jour après"},
+    "days_after": {"en": "{n} days after", "fr": "{n} jours après"},
+    "uncertain": {"en": "⚠ uncertain", "fr": "⚠ incertain"},
+    "notes_sources": {"en": "Notes and sources", "fr": "Notes et sources"},
+    "territory_notes": {
+        "en": "Notes on the territories drawn",
+        "fr": "Notes sur les territoires représentés",
+    },
+    "data_problems": {
+        "en": "Data problems ({count})",
+        "fr": "Problèmes dans les données ({count})",
+    },
+    "layer_partial": {
+        "en": "Layer “{layer}”: {count} problem(s) in its data; the rest of the layer is drawn.",
+        "fr": "Couche « {layer} » : {count} problème(s) dans ses données ; le reste est dessiné.",
+    },
+    "catalogue_problem": {"en": "Atlas data: {problem}", "fr": "Données de l'atlas : {problem}"},
+    "export_image": {"en": "Image", "fr": "Image"},
+    "export_timelapse": {"en": "Timelapse", "fr": "Animation"},
+    "export_html": {"en": "Standalone HTML", "fr": "HTML autonome"},
+    "export_format": {"en": "Format", "fr": "Format"},
+    "export_width": {"en": "Width (px)", "fr": "Largeur (px)"},
+    "export_height": {"en": "Height (px)", "fr": "Hauteur (px)"},
+    "export_dpi": {"en": "Resolution (DPI)", "fr": "Résolution (DPI)"},
+    "export_area_view": {
+        "en": "Area: the map's current view ({bounds})",
+        "fr": "Zone : la vue actuelle de la carte ({bounds})",
+    },
+    "export_area_default": {
+        "en": "Area: East Asia (move the map to choose another area)",
+        "fr": "Zone : l'Asie orientale (déplacez la carte pour en choisir une autre)",
+    },
+    "export_render": {"en": "Render", "fr": "Générer"},
+    "export_download": {"en": "Download {name}", "fr": "Télécharger {name}"},
+    "export_from": {"en": "From", "fr": "Du"},
+    "export_to": {"en": "To", "fr": "Au"},
+    "export_step": {"en": "Step", "fr": "Pas"},
+    "step_day": {"en": "day", "fr": "jour"},
+    "step_week": {"en": "week", "fr": "semaine"},
+    "step_month": {"en": "month", "fr": "mois"},
+    "export_unavailable": {
+        "en": "This export is not available yet ({error}).",
+        "fr": "Cet export n'est pas encore disponible ({error}).",
+    },
+    "export_failed": {"en": "The export failed: {error}", "fr": "L'export a échoué : {error}"},
+    "export_no_ffmpeg": {
+        "en": "MP4 needs ffmpeg, which is not installed here: GIF only.",
+        "fr": "Le MP4 demande ffmpeg, absent ici : GIF seulement.",
+    },
+    "export_html_help": {
+        "en": "One HTML file of the atlas that opens in any browser, without this server.",
+        "fr": "Un seul fichier HTML de l'atlas, qui s'ouvre dans tout navigateur, sans ce serveur.",
+    },
+    "export_progress": {"en": "Frame {i} of {n}", "fr": "Image {i} sur {n}"},
+    "export_bad_range": {
+        "en": "The end date must be after the start date.",
+        "fr": "La date de fin doit suivre la date de début.",
+    },
+    "timeline_title": {"en": "Timeline", "fr": "Chronologie"},
+    "timeline_intro": {
+        "en": "Every event of the atlas in order, and when each territory held. Select an event "
+        "or a bar to show its date on the atlas.",
+        "fr": "Tous les événements de l'atlas dans l'ordre, et les périodes de chaque territoire. "
+        "Sélectionnez un événement ou une barre pour afficher sa date sur l'atlas.",
+    },
+    "timeline_events": {"en": "Events", "fr": "Événements"},
+    "timeline_gantt": {
+        "en": "Territories: who held what, and when",
+        "fr": "Territoires : qui tenait quoi, et quand",
+    },
+    "col_date": {"en": "Date", "fr": "Date"},
+    "col_title": {"en": "Event", "fr": "Événement"},
+    "col_importance": {"en": "Importance", "fr": "Importance"},
+    "col_layer": {"en": "Layer", "fr": "Couche"},
+    "col_feature": {"en": "Territory", "fr": "Territoire"},
+    "col_from": {"en": "From", "fr": "Du"},
+    "col_to": {"en": "Until", "fr": "Jusqu'au"},
+    "col_time": {"en": "Time", "fr": "Heure"},
+    "show_on_atlas": {"en": "Show on the atlas", "fr": "Afficher sur l'atlas"},
+    "atlas_date": {"en": "Atlas date: {date}", "fr": "Date de l'atlas : {date}"},
+    "open_atlas": {"en": "Open the atlas", "fr": "Ouvrir l'atlas"},
+    "compare_title": {"en": "Compare two dates", "fr": "Comparer deux dates"},
+    "compare_intro": {
+        "en": "The same layers at two dates, side by side.",
+        "fr": "Les mêmes couches à deux dates, côte à côte.",
+    },
+    "compare_left": {"en": "Left map", "fr": "Carte de gauche"},
+    "compare_right": {"en": "Right map", "fr": "Carte de droite"},
+    "data_title": {"en": "Data", "fr": "Données"},
+    "data_intro": {
+        "en": "Attributes of the features shown on {date} (geometry left out).",
+        "fr": "Attributs des entités représentées le {date} (sans la géométrie).",
+    },
+    "download_geojson": {
+        "en": "Download this date's features (GeoJSON)",
+        "fr": "Télécharger les entités de cette date (GeoJSON)",
+    },
+    "download_events": {
+        "en": "Download all events (CSV)",
+        "fr": "Télécharger tous les événements (CSV)",
+    },
+    "no_features": {
+        "en": "No feature of this layer holds on this date.",
+        "fr": "Aucune entité de cette couche à cette date.",
+    },
+    "user_layers": {"en": "Your layers", "fr": "Vos couches"},
+    "upload_label": {
+        "en": "Add a layer: GeoJSON (.geojson, .json) or a zipped shapefile (.zip)",
+        "fr": "Ajouter une couche : GeoJSON (.geojson, .json) ou shapefile zippé (.zip)",
+    },
+    "upload_note": {
+        "en": "Your layers live in this browser session only: they are not saved on the server "
+        "and nobody else sees them. They follow the date slider and go into exports.",
+        "fr": "Vos couches ne vivent que dans cette session du navigateur : elles ne sont pas "
+        "enregistrées sur le serveur et personne d'autre ne les voit. Elles suivent le curseur "
+        "de date et entrent dans les exports.",
+    },
+    "upload_added": {
+        "en": "Added “{name}” ({count} features).",
+        "fr": "Couche « {name} » ajoutée ({count} entités).",
+    },
+    "upload_problems": {
+        "en": "{count} problem(s) in {file}:",
+        "fr": "{count} problème(s) dans {file} :",
+    },
+    "upload_rejected": {
+        "en": "Nothing usable in {file}:",
+        "fr": "Rien d'utilisable dans {file} :",
+    },
+    "remove": {"en": "Remove", "fr": "Retirer"},
+    "about_title": {"en": "About this atlas", "fr": "À propos de cet atlas"},
+    "nav_atlas": {"en": "Atlas", "fr": "Atlas"},
+    "nav_compare": {"en": "Compare", "fr": "Comparer"},
+    "nav_data": {"en": "Data", "fr": "Données"},
+    "nav_about": {"en": "About", "fr": "À propos"},
+    "provenance": {"en": "Provenance of the data", "fr": "Provenance des données"},
 }
 
 STATUS_LABELS = {

@@ -154,32 +154,17 @@ def legend_entries(snapshot: dict, lang: str) -> list[LegendEntry]:
         if frame.empty:
             continue
         if "controller" in frame and "status" in frame:
-            for controller, status in zip(frame["controller"], frame["status"], strict=True):
-                if not isinstance(controller, str):
-                    continue
-                style = territory_style({"controller": controller, "status": status})
-                key = f"{controller}:{status}"
-                label = f"{controller_label(controller, lang)} — {status_label(status, lang)}"
-                entries.setdefault(
-                    key,
-                    LegendEntry(
-                        key,
-                        label,
-                        "area",
-                        style.fill,
-                        style.stroke,
-                        style.fill_opacity,
-                        style.dash,
-                        style.hatch,
-                    ),
-                )
+            pairs = set(zip(frame["controller"], frame["status"], strict=True))
+            for controller, status in pairs:
+                if isinstance(controller, str) and f"{controller}:{status}" not in entries:
+                    entries[f"{controller}:{status}"] = _area_entry(controller, status, lang)
         elif layer_id in ("siberian_transfers", "august_storm", "railways"):
-            for _, row in frame.iterrows():
-                style = route_style(layer_id, row.to_dict())
-                key = _route_key(layer_id, row.to_dict())
-                entries.setdefault(
-                    key,
-                    LegendEntry(
+            columns = [c for c in ("phase", "front", "strength") if c in frame]
+            for props in frame[columns].to_dict("records"):
+                key = _route_key(layer_id, props)
+                if key not in entries:
+                    style = route_style(layer_id, props)
+                    entries[key] = LegendEntry(
                         key,
                         route_label(key, lang),
                         "line",
@@ -187,9 +172,17 @@ def legend_entries(snapshot: dict, lang: str) -> list[LegendEntry]:
                         style.colour,
                         dash=style.dash,
                         weight=min(style.weight, 5.0),
-                    ),
-                )
+                    )
     return sorted(entries.values(), key=lambda e: (e.kind, e.key))
+
+
+def _area_entry(controller: str, status: str, lang: str) -> LegendEntry:
+    style = territory_style({"controller": controller, "status": status})
+    label = f"{controller_label(controller, lang)} — {status_label(status, lang)}"
+    key = f"{controller}:{status}"
+    return LegendEntry(
+        key, label, "area", style.fill, style.stroke, style.fill_opacity, style.dash, style.hatch
+    )
 
 
 def _route_key(layer_id: str, props: dict) -> str:

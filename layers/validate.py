@@ -47,6 +47,7 @@ GEOMETRY_TYPES = {
     "user_point": ("Point",),
 }
 MAX_OVERLAP_SHARE = 0.005  # of the smaller territory's area
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _OFFSET = re.compile(r"^[+-](0\d|1[0-4]):(00|30|45)$")
 
@@ -68,8 +69,8 @@ class Problem:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """An ISO ``YYYY-MM-DD`` date, or ``None`` when the value is not one."""
-    if not isinstance(value, str) or len(value) != 10:
+    """A ``YYYY-MM-DD`` date, or ``None`` when the value is not exactly one."""
+    if not isinstance(value, str) or not _DATE.match(value):
         return None
     try:
         return dt.date.fromisoformat(value)

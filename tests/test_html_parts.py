@@ -57,3 +57,7 @@ def test_legend_is_inert_and_shows_patterns():
     html = legend_html(entries, "fr")
     assert_inert(html)
     assert 'stroke-dasharray="8 5"' in html and "Légende" in html
+
+
+def test_french_tooltip_falls_back_to_the_english_name():
+    assert "<b>Kalgan</b>" in tooltip_html({"name_en": "Kalgan", "name_fr": None}, "fr")

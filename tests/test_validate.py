@@ -201,3 +201,13 @@ def test_event_fields_are_checked():
     )
     problems = check_feature(event, 0, "events.geojson", "event", {"manchukuo"})
     assert sorted(p.field for p in problems) == ["layers", "time", "utc_offset"]
+
+
+@pytest.mark.parametrize(
+    "text", ["1945-W33-1", "19450820", "1945-08-20 ", "1945-8-20", "20/08/1945"]
+)
+def test_parse_date_accepts_only_plain_iso_days(text):
+    from layers.validate import parse_date
+
+    assert parse_date(text) is None
+    assert parse_date("1945-08-20").isoformat() == "1945-08-20"

@@ -1,0 +1,285 @@
+"""Exports from the command line, by the same code as the app.
+
+    python -m layers.export --date 1945-08-20 --out map.png [--format png|svg|pdf]
+        [--bounds W,S,E,N] [--lang en|fr] [--width 1600 --height 1000] [--dpi 150]
+        [--layers a,b]
+    python -m layers.export --from 1941-04-13 --to 1945-09-02 --step month --out pact.gif
+    python -m layers.export --html --out atlas.html [--lang fr]
+
+The format follows the file's extension unless ``--format`` says otherwise. A bad argument
+prints one line to stderr and exits with status 2; nothing is written. The file is written
+to a temporary file beside it and renamed only once complete, so no partial file is left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from layers.i18n import LANGUAGES
+from layers.loading import load_atlas
+from layers.model import ATLAS_END, ATLAS_START
+from layers.static import (
+    ExportError,
+    check_bounds,
+    check_layers,
+    check_request,
+    render_image,
+)
+from layers.timelapse import STEPS, check_timelapse, render_timelapse
+
+IMAGE_FORMATS = ("png", "svg", "pdf")
+ANIMATION_FORMATS = ("gif", "mp4")
+ALIASES = {"htm": "html", "jpeg": "jpg"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class UsageError(Exception):
+    """A bad argument: reported on one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would print usage on several lines
+        raise UsageError(message)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's arguments."""
+    p = _Parser(
+        prog="python -m layers.export",
+        description="Export a map image, an animation or the standalone HTML atlas.",
+    )
+    p.add_argument("--out", required=True, help="file to write (its extension sets the format)")
+    p.add_argument("--date", help="YYYY-MM-DD: one map image")
+    p.add_argument("--from", dest="start", help="YYYY-MM-DD: first frame of an animation")
+    p.add_argument("--to", dest="end", help="YYYY-MM-DD: last frame of an animation")
+    p.add_argument("--step", choices=STEPS, help="animation step (default: month)")
+    p.add_argument("--html", action="store_true", help="the standalone interactive HTML atlas")
+    p.add_argument("--format", help="png, svg, pdf, gif, mp4 or html (default: from --out)")
+    p.add_argument("--bounds", help="W,S,E,N in degrees (default: East Asia)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--width", type=int, help="pixels (image 1600, animation 960)")
+    p.add_argument("--height", type=int, help="pixels (image 1000, animation 600)")
+    p.add_argument("--dpi", type=float, help="image resolution (default 150)")
+    p.add_argument("--layers", help="comma-separated layer ids (default: all)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; 0 on success, 2 on a bad argument, 1 if the export failed."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parser().parse_args(_joined_bounds(argv))
+        job = _job(args)
+        atlas = load_atlas()
+        layer_ids = check_layers(atlas, job["layers"]) if job["layers"] is not None else None
+        _check(atlas, job, layer_ids)
+        with _atomic(job["out"]) as handle:
+            handle.write(_render(atlas, job, layer_ids))
+    except (UsageError, ExportError) as error:
+        print(f"error: {_one_line(error)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a failure of ours, not of the arguments: still one line
+        print(f"export failed: {type(error).__name__}: {_one_line(error)}", file=sys.stderr)
+        return 1
+    print(f"wrote {job['out']}")
+    return 0
+
+
+def _job(args: argparse.Namespace) -> dict:
+    """Everything the arguments ask for, checked as far as can be without the data."""
+    modes = [bool(args.date), bool(args.start or args.end), bool(args.html)]
+    if sum(modes) != 1:
+        raise UsageError("give exactly one of --date, --from/--to or --html")
+    out = Path(args.out)
+    fmt = (args.format or out.suffix.lstrip(".")).lower()
+    fmt = ALIASES.get(fmt, fmt)
+    if not fmt:
+        raise UsageError(f"cannot tell the format of {out.name!r}: add an extension or --format")
+    job: dict = {"out": out, "format": fmt, "lang": args.lang, "layers": _layer_list(args.layers)}
+    if args.html:
+        for name in ("bounds", "width", "height", "dpi", "step"):
+            if getattr(args, name) is not None:
+                raise UsageError(f"--{name} does not apply to --html")
+        _expect(fmt, ("html",), "--html")
+        job["mode"] = "html"
+    elif args.date:
+        if args.step is not None:
+            raise UsageError("--step applies to --from/--to animations only")
+        _expect(fmt, IMAGE_FORMATS, "an image (--date)")
+        job.update(mode="image", date=_date(args.date, "--date"))
+        job.update(width=_or(args.width, 1600), height=_or(args.height, 1000))
+        job.update(dpi=_or(args.dpi, 150.0), bounds=_bounds(args.bounds))
+    else:
+        if not (args.start and args.end):
+            raise UsageError("an animation needs both --from and --to")
+        if args.dpi is not None:
+            raise UsageError("--dpi applies to --date images only (frames are sized in pixels)")
+        _expect(fmt, ANIMATION_FORMATS, "an animation (--from/--to)")
+        start, end = _date(args.start, "--from"), _date(args.end, "--to")
+        if start > end:
+            raise UsageError(f"--from {start} is after --to {end}")
+        job.update(mode="animation", start=start, end=end, step=args.step or "month")
+        job.update(width=_or(args.width, 960), height=_or(args.height, 600))
+        job.update(bounds=_bounds(args.bounds))
+    _check_output(out)
+    return job
+
+
+def _check(atlas, job: dict, layer_ids: list[str] | None) -> None:
+    """The checks the renderers make, made before any file is touched."""
+    if job["mode"] == "image":
+        check_request(
+            atlas, job["date"], layer_ids, job["bounds"], job["width"], job["height"], job["dpi"]
+        )
+    elif job["mode"] == "animation":
+        check_timelapse(
+            atlas,
+            job["start"],
+            job["end"],
+            job["step"],
+            layer_ids,
+            job["bounds"],
+            job["format"],
+            job["width"],
+            job["height"],
+        )
+
+
+def _render(atlas, job: dict, layer_ids: list[str] | None) -> bytes:
+    if job["mode"] == "image":
+        return render_image(
+            atlas,
+            job["date"],
+            layer_ids,
+            bounds=job["bounds"],
+            lang=job["lang"],
+            fmt=job["format"],
+            width=job["width"],
+            height=job["height"],
+            dpi=job["dpi"],
+        )
+    if job["mode"] == "animation":
+        return render_timelapse(
+            atlas,
+            job["start"],
+            job["end"],
+            job["step"],
+            layer_ids,
+            bounds=job["bounds"],
+            lang=job["lang"],
+            fmt=job["format"],
+            width=job["width"],
+            height=job["height"],
+        )
+    from layers.html_export import standalone_html
+
+    return standalone_html(atlas, lang=job["lang"], layer_ids=layer_ids).encode("utf-8")
+
+
+@contextlib.contextmanager
+def _atomic(out: Path):
+    """A temporary file beside ``out``, renamed to it only when everything was written."""
+    folder = out.parent if str(out.parent) else Path(".")
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")
+    except OSError as error:
+        raise UsageError(f"cannot write in {str(folder)!r}: {error.strerror}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _check_output(out: Path) -> None:
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"output folder {str(folder)!r} does not exist")
+    if out.is_dir():
+        raise UsageError(f"{str(out)!r} is a folder, not a file")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write in {str(folder)!r}: permission denied")
+    if out.exists() and not os.access(out, os.W_OK):
+        raise UsageError(f"cannot overwrite {str(out)!r}: permission denied")
+
+
+def _expect(fmt: str, allowed: tuple[str, ...], what: str) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"format {fmt!r} does not suit {what}: use {', '.join(allowed)}")
+
+
+def _date(text: str, option: str) -> dt.date:
+    if not _DATE.match(text):
+        raise UsageError(f"{option} {text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a valid date") from None
+    if not ATLAS_START <= day <= ATLAS_END:
+        raise UsageError(f"{option} {day} is outside the atlas period {ATLAS_START}..{ATLAS_END}")
+    return day
+
+
+def _bounds(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise UsageError(f"--bounds {text!r} needs four numbers W,S,E,N")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise UsageError(f"--bounds {text!r} needs four numbers W,S,E,N") from None
+    return check_bounds(values)
+
+
+def _joined_bounds(argv: list[str]) -> list[str]:
+    """``--bounds -10,30,40,60`` as ``--bounds=-10,…``: argparse takes ``-10…`` for an option."""
+    joined, skip = [], False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        following = argv[i + 1] if i + 1 < len(argv) else ""
+        if arg == "--bounds" and re.match(r"^-\d", following):
+            joined.append(f"--bounds={following}")
+            skip = True
+        else:
+            joined.append(arg)
+    return joined
+
+
+def _layer_list(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    ids = [part.strip() for part in text.split(",")]
+    if not all(ids):
+        raise UsageError(f"--layers {text!r} has an empty layer id")
+    return ids
+
+
+def _or(value, default):
+    return default if value is None else value
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Map images: size, content, colours from the style, changes between dates, text, CJK names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+import shutil
+import statistics
+import subprocess
+import time
+import warnings
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+from matplotlib.font_manager import FontProperties, findfont
+from matplotlib.ft2font import FT2Font
+from PIL import Image
+
+from layers import static, style
+from layers.loading import load_atlas
+from layers.static import ExportError, font_families, pixel_of, render_array, render_image
+
+HARBIN = (126.64, 45.76)
+HSINKING = (125.32, 43.88)
+ULAANBAATAR = (106.92, 47.92)
+INNER_MANCHURIA = (122.5, 46.0)  # inside Manchukuo, away from labels and routes
+PACT = dt.date(1941, 4, 13)
+AFTER = dt.date(1945, 8, 25)
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+@pytest.fixture(scope="module")
+def images(atlas):
+    """RGB arrays of the default 1600×1000 PNG on a few dates (rendered once)."""
+    days = (PACT, dt.date(1941, 6, 1), AFTER)
+    return {day: rgb(render_image(atlas, day)) for day in days}
+
+
+def rgb(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def blended(props: dict) -> np.ndarray:
+    """The colour a territory's fill shows over the land, as style says it is drawn."""
+    area = style.territory_style(props)
+    fill = np.array(to_rgb(area.fill)) * 255
+    land = np.array(to_rgb(style.LAND)) * 255
+    return fill * area.fill_opacity + land * (1 - area.fill_opacity)
+
+
+def share_near(image: np.ndarray, place: tuple, colour: np.ndarray, r: int = 15) -> float:
+    """The share of pixels within ``r`` of a place that show ``colour`` (±8 per channel)."""
+    col, row = pixel_of(*place)
+    box = image[row - r : row + r, col - r : col + r]
+    return float((np.abs(box - colour).max(axis=2) <= 8).mean())
+
+
+PUPPET = {"controller": "Japan", "status": "puppet_state"}
+OCCUPATION = {"controller": "USSR", "status": "military_occupation"}
+
+
+def test_png_has_the_requested_pixel_size(atlas, images):
+    assert images[PACT].shape == (1000, 1600, 3)
+    small = Image.open(io.BytesIO(render_image(atlas, PACT, width=800, height=500)))
+    assert small.format == "PNG" and small.size == (800, 500)
+    odd = render_array(atlas, AFTER, width=1234, height=567, dpi=97)
+    assert odd.shape == (567, 1234, 3)
+
+
+def test_image_is_a_full_map_not_a_blank(images):
+    image = images[AFTER]
+    colours = np.unique(image.reshape(-1, 3), axis=0)
+    assert len(colours) > 500
+    background = np.array([to_rgb(c) for c in (style.SEA, style.LAND)]) * 255
+    plain = (np.abs(image[:, :, None, :] - background[None, None]).max(axis=3) <= 2).any(axis=2)
+    assert plain.mean() < 0.6  # a blank map would be all sea and land
+
+
+def test_manchukuo_shows_its_puppet_state_colour_in_1941(images):
+    expected = blended(PUPPET)
+    assert share_near(images[dt.date(1941, 6, 1)], INNER_MANCHURIA, expected) > 0.9
+    assert share_near(images[dt.date(1941, 6, 1)], HARBIN, expected) > 0.4
+
+
+def test_soviet_occupation_colour_replaces_manchukuo_in_late_august_1945(images):
+    occupied, puppet = blended(OCCUPATION), blended(PUPPET)
+    for place in (HARBIN, INNER_MANCHURIA, (125.0, 48.5)):
+        assert share_near(images[AFTER], place, occupied) > 0.25, place  # hatched: not all
+        assert share_near(images[AFTER], place, puppet) < 0.01, place
+
+
+def test_what_changed_differs_and_what_did_not_is_identical(images):
+    before, after = images[PACT], images[AFTER]
+    for place in (HARBIN, HSINKING):
+        col, row = pixel_of(*place)
+        box = np.s_[row - 20 : row + 20, col - 20 : col + 20]
+        assert np.abs(before[box] - after[box]).mean() > 20, place
+    col, row = pixel_of(*ULAANBAATAR)
+    box = np.s_[row - 12 : row + 12, col - 12 : col + 12]
+    assert np.array_equal(before[box], after[box])
+
+
+def test_cached_drawing_gives_the_same_pixels(atlas, images):
+    render_image(atlas, PACT, fmt="svg")  # the same cached figure, saved as SVG in between
+    assert np.array_equal(render_array(atlas, AFTER), images[AFTER])
+    # 1–2 March 1943 differ only by their title: the second frame redraws just the title.
+    quiet = render_array(atlas, dt.date(1943, 3, 1))
+    retitled = render_array(atlas, dt.date(1943, 3, 2))
+    assert np.array_equal(retitled, rgb(render_image(atlas, dt.date(1943, 3, 2))))
+    changed = np.argwhere((quiet != retitled).any(axis=2))
+    assert len(changed) and changed[:, 0].max() < 70  # only in the title band
+
+
+def test_svg_keeps_the_title_as_text(atlas):
+    svg = render_image(atlas, AFTER, fmt="svg").decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    assert "East Asia on 25 August 1945" in svg
+
+
+def test_pdf_contains_the_title(atlas, tmp_path):
+    pdf = render_image(atlas, AFTER, fmt="pdf", lang="fr")
+    assert pdf.startswith(b"%PDF")
+    title = "L'Asie orientale le 25 août 1945"
+    if shutil.which("pdftotext"):
+        path = tmp_path / "map.pdf"
+        path.write_bytes(pdf)
+        text = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert title in text
+    else:  # the document's title; the drawn title is checked in the SVG test
+        assert "/Title" in pdf.decode("latin-1")
+
+
+def test_cjk_names_use_a_cjk_font_without_missing_glyphs(atlas):
+    families = font_families()
+    assert families[0] == "DejaVu Sans"
+    assert len(families) == 2 and "CJK" in families[1], "install fonts-noto-cjk"
+    path = findfont(FontProperties(family=families[1]), fallback_to_default=False)
+    assert "CJK" in str(path)
+    font = FT2Font(path, face_index=getattr(path, "face_index", 0))
+    for name in ("新京", "京城", "경성", "哈爾濱"):
+        assert all(font.get_char_index(ord(c)) for c in name), name
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        crop = render_array(atlas, PACT, bounds=(120, 34, 132, 46), width=600, height=600)
+    assert not [w for w in caught if "Glyph" in str(w.message) or "missing" in str(w.message)]
+    assert crop.shape == (600, 600, 3)
+
+
+def test_without_a_cjk_font_names_are_drawn_without_warnings(atlas, monkeypatch, caplog):
+    real = static.fontManager.ttflist
+    monkeypatch.setattr(
+        static.fontManager, "ttflist", [f for f in real if "CJK" not in f.name], raising=True
+    )
+    with caplog.at_level(logging.WARNING, logger="layers.static"):
+        assert static._fonts.__wrapped__() == ("DejaVu Sans",)
+    assert "No CJK font" in caplog.text
+    monkeypatch.setattr(static.fontManager, "ttflist", real)
+    monkeypatch.setattr(static, "_fonts", lambda: ("DejaVu Sans",))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = render_image(atlas, PACT, bounds=(120, 34, 132, 46), width=500, height=500)
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    assert Image.open(io.BytesIO(png)).size == (500, 500)
+
+
+def test_french_title_and_other_bounds(atlas):
+    image = rgb(render_image(atlas, AFTER, bounds=(115, 35, 135, 50), lang="fr", width=900))
+    assert image.shape == (1000, 900, 3)
+    # Zoomed in, Harbin sits elsewhere in the image than in the default view.
+    assert pixel_of(*HARBIN, bounds=(115, 35, 135, 50), width=900) != pixel_of(*HARBIN)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"bounds": (10, 0, 5, 20)}, "W < E"),
+        ({"bounds": (0, 50, 20, 40)}, "S < N"),
+        ({"bounds": (0, 0, 200, 20)}, "E <= 180"),
+        ({"layer_ids": ["china", "atlantis"]}, "unknown layer id 'atlantis'"),
+        ({"fmt": "jpg"}, "unknown image format"),
+        ({"width": 50}, "width 50"),
+        ({"dpi": 5000}, "dpi"),
+    ],
+)
+def test_bad_requests_raise_export_error(atlas, kwargs, message):
+    with pytest.raises(ExportError, match=re.escape(message)):
+        render_image(atlas, PACT, **kwargs)
+
+
+def test_dates_outside_the_atlas_are_refused(atlas):
+    with pytest.raises(ExportError, match="outside the atlas period"):
+        render_image(atlas, dt.date(1950, 1, 1))
+
+
+def test_only_the_layers_asked_for_are_drawn(atlas):
+    only_china = rgb(render_image(atlas, dt.date(1941, 6, 1), ["china"], width=800, height=500))
+    col, row = pixel_of(*INNER_MANCHURIA, width=800, height=500)
+    land = np.array(to_rgb(style.LAND)) * 255
+    assert np.abs(only_china[row - 5 : row + 5, col - 5 : col + 5] - land).max() <= 2
+
+
+def test_warm_png_is_fast(atlas):
+    render_image(atlas, AFTER)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        render_image(atlas, AFTER)
+        times.append(time.perf_counter() - started)
+    # Target 1.5 s (measured about 0.3–0.4 s); the margin absorbs a busy shared machine.
+    assert statistics.median(times) < 3.0

@@ -1,0 +1,122 @@
+"""Animated maps: frame dates, GIF frames and sizes, progress, MP4 needs ffmpeg."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import time
+
+import numpy as np
+import pytest
+from PIL import Image, ImageSequence
+
+from layers import timelapse
+from layers.loading import load_atlas
+from layers.static import ExportError
+from layers.timelapse import FRAME_MS, frame_dates, render_timelapse
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def frames_of(gif: bytes) -> list[Image.Image]:
+    image = Image.open(io.BytesIO(gif))
+    assert image.format == "GIF"
+    return [frame.copy() for frame in ImageSequence.Iterator(image)]
+
+
+def test_months_keep_the_day_and_close_on_the_end_date():
+    dates = frame_dates(D(1941, 4, 13), D(1945, 9, 2), "month")
+    # By hand: the 13th of every month from April 1941 to August 1945 is 4 × 12 + 5 = 53
+    # dates; 13 September is past the end, and the end date closes the animation: 54.
+    assert len(dates) == 54
+    assert dates[:3] == [D(1941, 4, 13), D(1941, 5, 13), D(1941, 6, 13)]
+    assert dates[-2:] == [D(1945, 8, 13), D(1945, 9, 2)]
+
+
+def test_months_are_clamped_to_their_length_without_drifting():
+    assert frame_dates(D(1940, 1, 31), D(1940, 4, 30), "month") == [
+        D(1940, 1, 31),
+        D(1940, 2, 29),  # 1940 was a leap year
+        D(1940, 3, 31),
+        D(1940, 4, 30),
+    ]
+
+
+def test_days_and_weeks():
+    assert frame_dates(D(1945, 8, 9), D(1945, 8, 12), "day") == [
+        D(1945, 8, 9),
+        D(1945, 8, 10),
+        D(1945, 8, 11),
+        D(1945, 8, 12),
+    ]
+    weeks = frame_dates(D(1945, 8, 9), D(1945, 9, 2), "week")
+    assert weeks == [D(1945, 8, 9), D(1945, 8, 16), D(1945, 8, 23), D(1945, 8, 30), D(1945, 9, 2)]
+    assert frame_dates(D(1945, 8, 9), D(1945, 8, 9), "week") == [D(1945, 8, 9)]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step", "message"),
+    [
+        (D(1945, 9, 1), D(1945, 8, 1), "month", "after"),
+        (D(1945, 8, 1), D(1945, 9, 1), "fortnight", "unknown step"),
+    ],
+)
+def test_bad_frame_requests(start, end, step, message):
+    with pytest.raises(ExportError, match=message):
+        frame_dates(start, end, step)
+
+
+def test_gif_has_one_frame_of_the_right_size_per_date(atlas):
+    calls = []
+    start, end = D(1945, 8, 1), D(1945, 8, 29)
+    gif = render_timelapse(
+        atlas, start, end, "week", width=480, height=300, progress=lambda i, n: calls.append((i, n))
+    )
+    frames = frames_of(gif)
+    expected = frame_dates(start, end, "week")
+    assert len(frames) == len(expected) == 5
+    assert all(frame.size == (480, 300) for frame in frames)
+    assert calls == [(i, 5) for i in range(1, 6)]
+    info = Image.open(io.BytesIO(gif)).info
+    assert info["loop"] == 0 and info["duration"] == FRAME_MS
+    first = np.asarray(frames[0].convert("RGB"), dtype=int)
+    last = np.asarray(frames[-1].convert("RGB"), dtype=int)
+    assert np.abs(first - last).mean() > 1  # the invasion changed the map
+
+
+def test_pact_to_surrender_by_month(atlas):
+    started = time.perf_counter()
+    gif = render_timelapse(atlas, D(1941, 4, 13), D(1945, 9, 2), "month")
+    elapsed = time.perf_counter() - started
+    frames = frames_of(gif)
+    assert len(frames) == len(frame_dates(D(1941, 4, 13), D(1945, 9, 2), "month")) == 54
+    assert {frame.size for frame in frames} == {(960, 600)}
+    # Target 30 s for 60 frames (measured 7–12 s); the margin absorbs a busy machine.
+    assert elapsed < 60
+
+
+def test_mp4_without_ffmpeg_is_a_clear_error(atlas, monkeypatch):
+    monkeypatch.setattr(timelapse.shutil, "which", lambda name: None)
+    with pytest.raises(ExportError, match="ffmpeg"):
+        render_timelapse(atlas, D(1945, 8, 1), D(1945, 8, 3), "day", fmt="mp4")
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_mp4_with_ffmpeg(atlas):
+    video = render_timelapse(
+        atlas, D(1945, 8, 1), D(1945, 8, 3), "day", fmt="mp4", width=480, height=300
+    )
+    assert video[4:8] == b"ftyp"
+
+
+def test_unknown_format_and_huge_frames_are_refused(atlas):
+    with pytest.raises(ExportError, match="animation format"):
+        render_timelapse(atlas, D(1945, 8, 1), D(1945, 8, 3), "day", fmt="avi")
+    with pytest.raises(ExportError, match="pixels a side"):
+        render_timelapse(atlas, D(1945, 8, 1), D(1945, 8, 3), "day", width=5000, height=3000)
