@@ -19,9 +19,9 @@ from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.ft2font import FT2Font
 from PIL import Image
 
-from layers import static, style
+from layers import style
 from layers.loading import load_atlas
-from layers.static import ExportError, font_families, pixel_of, render_array, render_image
+from layers.static import ExportError, font_families, fonts, pixel_of, render_array, render_image
 
 HARBIN = (126.64, 45.76)
 HSINKING = (125.32, 43.88)
@@ -156,15 +156,15 @@ def test_cjk_names_use_a_cjk_font_without_missing_glyphs(atlas):
 
 
 def test_without_a_cjk_font_names_are_drawn_without_warnings(atlas, monkeypatch, caplog):
-    real = static.fontManager.ttflist
+    real = fonts.fontManager.ttflist
     monkeypatch.setattr(
-        static.fontManager, "ttflist", [f for f in real if "CJK" not in f.name], raising=True
+        fonts.fontManager, "ttflist", [f for f in real if "CJK" not in f.name], raising=True
     )
     with caplog.at_level(logging.WARNING, logger="layers.static"):
-        assert static._fonts.__wrapped__() == ("DejaVu Sans",)
+        assert fonts.chain.__wrapped__() == ("DejaVu Sans",)
     assert "No CJK font" in caplog.text
-    monkeypatch.setattr(static.fontManager, "ttflist", real)
-    monkeypatch.setattr(static, "_fonts", lambda: ("DejaVu Sans",))
+    monkeypatch.setattr(fonts.fontManager, "ttflist", real)
+    monkeypatch.setattr(fonts, "chain", lambda: ("DejaVu Sans",))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = render_image(atlas, PACT, bounds=(120, 34, 132, 46), width=500, height=500)

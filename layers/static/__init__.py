@@ -1,0 +1,69 @@
+"""Map images drawn on the server: PNG, SVG and PDF from the same layer state and style as the
+interactive map.
+
+Everything is drawn in Web Mercator (EPSG:3857), like the Leaflet map, always on the embedded
+base map (land and graticule), so no tiles and no network are needed. Colours, outlines,
+hatching and line widths come from :mod:`layers.style`; the legend rows from
+:func:`layers.style.legend_entries`. Labels (cities with their period and native names, events,
+territories) are placed where they clash with nothing and drawn as outlines of DejaVu Sans with
+a CJK fallback (Noto Sans CJK): they look the same in every viewer of an SVG or PDF; the title
+and the sources line stay text.
+
+What does not depend on the date is cached per process: projected and simplified geometries,
+label outlines, and a figure per view (sea, land, graticule, scale bar, north arrow, sources
+line) on which each date's layers are drawn. Renders are serialised by a lock.
+
+Modules: :mod:`~layers.static.image` (the entry points), :mod:`~layers.static.checks`
+(requests), :mod:`~layers.static.fonts`, :mod:`~layers.static.projection`,
+:mod:`~layers.static.view`, :mod:`~layers.static.scaffold` (what does not change by date),
+:mod:`~layers.static.frame` (what does), :mod:`~layers.static.routes`,
+:mod:`~layers.static.legend`, :mod:`~layers.static.labels`, :mod:`~layers.static.features`,
+:mod:`~layers.static.strokes` and :mod:`~layers.static.cache`.
+"""
+
+from layers.static.checks import (
+    DEFAULT_BOUNDS,
+    FORMATS,
+    MAX_DPI,
+    MAX_PIXELS,
+    MAX_SIZE,
+    MIN_DPI,
+    MIN_SIZE,
+    ExportError,
+    check_bounds,
+    check_day,
+    check_format,
+    check_layers,
+    check_request,
+    check_size,
+)
+from layers.static.features import EVENT_DAYS, EVENTS
+from layers.static.fonts import font_families
+from layers.static.image import pixel_of, render_array, render_image
+from layers.static.projection import EARTH_RADIUS, MAX_LAT, project
+
+__all__ = [
+    "DEFAULT_BOUNDS",
+    "EARTH_RADIUS",
+    "EVENTS",
+    "EVENT_DAYS",
+    "FORMATS",
+    "MAX_DPI",
+    "MAX_LAT",
+    "MAX_PIXELS",
+    "MAX_SIZE",
+    "MIN_DPI",
+    "MIN_SIZE",
+    "ExportError",
+    "check_bounds",
+    "check_day",
+    "check_format",
+    "check_layers",
+    "check_request",
+    "check_size",
+    "font_families",
+    "pixel_of",
+    "project",
+    "render_array",
+    "render_image",
+]

@@ -1,0 +1,69 @@
+"""Features of layer slices as rows, their cells, and the events shown on a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from layers.model import Atlas, events_between
+from layers.static.cache import ByIdentity
+
+if TYPE_CHECKING:
+    from layers.static.view import View
+
+EVENTS = "events"  # pseudo layer id: event markers
+EVENT_DAYS = 14  # events drawn: those of the date and of the days before it
+
+_ROWS = ByIdentity(512)  # layer slice → (properties, geometry) rows
+_EVENTS = ByIdentity(16)  # atlas → events shown on a day in a view
+
+
+def rows(frame) -> list[tuple[dict, object]]:
+    """(properties, geometry) of each feature; layer slices are reused, so this is cached."""
+
+    def build():
+        geometry = frame.geometry
+        records = pd.DataFrame(frame).drop(columns=geometry.name).to_dict("records")
+        return list(zip(records, geometry, strict=True))
+
+    return _ROWS.get(frame, None, build)
+
+
+def text(value: object) -> str | None:
+    """A string from a data frame cell (missing values are NaN or None), else None."""
+    return value if isinstance(value, str) and value else None
+
+
+def whole(value: object, default: int) -> int:
+    """A whole number from a data frame cell, else ``default``."""
+    return int(value) if isinstance(value, (int, float)) and math.isfinite(value) else default
+
+
+def name(props: dict, lang: str) -> str | None:
+    """A feature's name: the French one in French when there is one, else the English one."""
+    return (text(props.get("name_fr")) if lang == "fr" else None) or text(props.get("name_en"))
+
+
+def events_shown(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
+    """Events of the date and of the days before it in the view, grouped by place:
+    ``((lon, lat), [properties…], ongoing)``."""
+    return _EVENTS.get(atlas, (day, view), lambda: _find_events(atlas, day, view))
+
+
+def _find_events(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
+    found = events_between(atlas, day - dt.timedelta(days=EVENT_DAYS), day)
+    if len(found) == 0:
+        return []
+    west, south, east, north = view.lonlat_box()
+    places: dict[tuple[float, float], list[dict]] = {}
+    for props, geom in rows(found):
+        if geom is not None and west <= geom.x <= east and south <= geom.y <= north:
+            places.setdefault((round(geom.x, 2), round(geom.y, 2)), []).append(props)
+    today = day.isoformat()
+    return [
+        (place, group, any((text(p.get("date_end")) or p["date"]) >= today for p in group))
+        for place, group in places.items()
+    ]

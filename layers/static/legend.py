@@ -1,0 +1,149 @@
+"""The legend box: the rows of :func:`layers.style.legend_entries`, then the image's own symbols.
+
+Drawn by hand rather than with ``Axes.legend``: the rows are outlines and patches laid out
+once, which is several times faster to draw for every frame of an animation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from matplotlib.colors import to_rgba
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, Rectangle
+
+from layers import style
+from layers.i18n import t
+from layers.static.features import EVENT_DAYS
+from layers.static.labels import Labels, label_size
+from layers.static.strokes import PX, dashes
+
+if TYPE_CHECKING:
+    from layers.static.frame import Frame
+
+_LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, language → legend rows
+
+
+def draw(frame: Frame, state: dict, with_events: bool) -> None:
+    """The legend of the layers in ``state`` in the scaffold's legend corner; its box is taken."""
+    u, lang = frame.u, frame.lang
+    rows: list[tuple[str, dict, str]] = []
+    for entry in _entries(state, lang):
+        rows.append((entry.kind, {"entry": entry}, entry.label))
+    if frame.any_ahead:
+        colour = style.ROUTE_COLOURS["transbaikal"]
+        dots = {"color": colour, "lw": 1.6 * u, "linestyle": (0, (0.1, 3.0 * u))}
+        rows.append(("stroke", dots, t("legend_ahead", lang)))
+    if frame.any_ended:
+        faded = {"color": to_rgba(style.ROUTE_COLOURS["transfer"], 0.35), "lw": 3 * u}
+        rows.append(("stroke", faded, t("legend_ended", lang)))
+    if "cities" in state:
+        city = {"marker": "o", "markersize": 3.6 * u, "markerfacecolor": style.LAND}
+        rows.append(("marker", city, t("legend_city", lang)))
+    if with_events:
+        star = {"marker": "*", "markersize": 9 * u, "markerfacecolor": style.TEXT}
+        rows.append(("marker", star, t("legend_event", lang, days=EVENT_DAYS)))
+    _box(frame, rows)
+
+
+def _entries(state: dict, lang: str) -> list[style.LegendEntry]:
+    """:func:`layers.style.legend_entries`, cached per set of layer slices shown."""
+    slices = tuple(state.values())
+    key = (tuple(id(f) for f in slices), lang)
+    hit = _LEGENDS.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], slices, strict=True)):
+        if len(_LEGENDS) > 256:
+            _LEGENDS.clear()
+        hit = _LEGENDS[key] = (slices, style.legend_entries(state, lang))
+    return hit[1]
+
+
+def _box(frame: Frame, rows: list[tuple[str, dict, str]]) -> None:
+    u, dpi, fonts = frame.u, frame.view.dpi, frame.fonts
+    px = dpi / 72  # pixels per point
+    size, title_size = 6.0 * u, 7.0 * u
+    row_h, pad, gap = size * 1.62 * px, size * 0.7 * px, size * 0.6 * px
+    swatch_w, swatch_h = size * 2.2 * px, size * 0.95 * px
+    columns = (
+        [rows] if len(rows) <= 12 else [rows[: (len(rows) + 1) // 2], rows[(len(rows) + 1) // 2 :]]
+    )
+    widths = [
+        swatch_w + gap + max(label_size(r[2], size, "normal", "normal", fonts, dpi)[0] for r in c)
+        for c in columns
+    ]
+    title = t("legend", frame.lang)
+    title_w, title_h = label_size(title, title_size, "bold", "normal", fonts, dpi)
+    inner_w = max(sum(widths) + gap * 2.5 * (len(columns) - 1), title_w)
+    width = inner_w + 2 * pad
+    height = 2 * pad + title_h + size * 0.3 * px + len(columns[0]) * row_h
+    scaffold = frame.s
+    bounds, margin = scaffold.boxes.frame, size * 0.6 * px
+    corner = scaffold.corner
+    x0 = bounds.x1 - margin - width if "right" in corner else bounds.x0 + margin
+    y0 = bounds.y0 + margin if "lower" in corner else bounds.y1 - margin - height
+    box_ = FancyBboxPatch(
+        (x0 / dpi, y0 / dpi),
+        width / dpi,
+        height / dpi,
+        boxstyle=f"round,pad=0,rounding_size={size * 0.35 / 72:.4f}",
+        facecolor=to_rgba(style.LAND, 0.93),
+        edgecolor=style.COAST,
+        lw=0.6 * u,
+        transform=scaffold.fig.dpi_scale_trans,
+        zorder=20,
+    )
+    frame.ax.add_artist(box_)
+    labels = Labels(scaffold, halo=False)
+    top = y0 + height - pad
+    labels.add(title, (x0 + pad, top - title_h, x0 + pad + title_w, top), title_size, weight="bold")
+    top -= title_h + size * 0.3 * px
+    left = x0 + pad
+    for column, col_w in zip(columns, widths, strict=True):
+        for i, (kind, spec, text) in enumerate(column):
+            mid = top - (i + 0.5) * row_h
+            _swatch(frame, kind, spec, left, mid, swatch_w, swatch_h)
+            w, h = label_size(text, size, "normal", "normal", fonts, dpi)
+            tx = left + swatch_w + gap
+            labels.add(text, (tx, mid - h / 2, tx + w, mid + h / 2), size)
+        left += col_w + gap * 2.5
+    labels.draw(zorder=22)
+    frame.boxes.take((x0, y0, x0 + width, y0 + height))
+
+
+def _swatch(frame: Frame, kind: str, spec: dict, x: float, mid: float, w: float, h: float):
+    """One legend symbol, ``x`` and ``mid`` (its vertical centre) in pixels."""
+    dpi, u = frame.view.dpi, frame.u
+    inches = frame.s.fig.dpi_scale_trans
+    if kind == "area":
+        entry = spec["entry"]
+        patch = Rectangle(
+            (x / dpi, (mid - h / 2) / dpi),
+            w / dpi,
+            h / dpi,
+            facecolor=to_rgba(entry.fill, entry.fill_opacity),
+            edgecolor=entry.stroke,
+            lw=max(entry.weight, 1.2) * PX * u,
+            linestyle=dashes(entry.dash, u * 0.6),
+            transform=inches,
+            zorder=21,
+        )
+        if entry.hatch:
+            patch.set_hatch(entry.hatch)
+            patch.set_hatchcolor(to_rgba(entry.stroke, 0.55))
+            patch.set_hatch_linewidth(0.6 * u)
+        frame.ax.add_artist(patch)
+        return
+    xs, ys = [x / dpi, (x + w) / dpi], [mid / dpi, mid / dpi]
+    if kind == "line":
+        entry = spec["entry"]
+        spec = {
+            "color": entry.stroke,
+            "lw": min(entry.weight, 5.0) * PX * u,
+            "linestyle": dashes(entry.dash, u * 0.6),
+        }
+    elif kind == "marker":
+        xs, ys = [(x + w / 2) / dpi], [mid / dpi]
+        spec = {**spec, "linestyle": "none", "markeredgecolor": style.TEXT}
+        spec["markeredgewidth"] = 0.8 * u
+    line = Line2D(xs, ys, transform=inches, zorder=21, dash_capstyle="round", **spec)
+    frame.ax.add_artist(line)
