@@ -148,6 +148,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "days_after": {"en": "{n} days after", "fr": "{n} jours après"},
     "uncertain": {"en": "⚠ uncertain", "fr": "⚠ incertain"},
     "notes_sources": {"en": "Notes and sources", "fr": "Notes et sources"},
+    "details": {"en": "Text, notes and sources", "fr": "Texte, notes et sources"},
     "territory_notes": {
         "en": "Notes on the territories drawn",
         "fr": "Notes sur les territoires représentés",

@@ -1,0 +1,55 @@
+"""The Neutrality Pact atlas: East Asia 1939–1946, day by day (``streamlit run app.py``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas_app import controls, mapview, panels, state
+from atlas_app.export_panel import export_panel
+from layers.i18n import t
+from layers.model import Atlas
+
+MAP_KEY = "atlas_map"
+
+
+def live_section(atlas: Atlas, lang: str) -> None:
+    """Date controls, map, events and notes: a fragment, so moving the date reruns only this
+    part of the page (and playback steps it on a timer)."""
+    playing = st.session_state.get(controls.PLAYING, False)
+
+    @st.fragment(run_every=controls.PLAY_INTERVAL if playing else None)
+    def live() -> None:
+        if st.session_state.pop(controls.FULL_RERUN, False):
+            st.rerun(scope="app")
+        if playing:
+            controls.advance_play()
+        controls_box, map_box = st.container(), st.container()
+        with map_box:  # drawn first (placed below the controls): its update leaves first
+            day = st.session_state[state.DATE]
+            layer_ids = st.session_state[state.LAYERS]
+            result = mapview.show_map(
+                atlas,
+                day,
+                layer_ids,
+                lang,
+                st.session_state[state.BASEMAP],
+                key=MAP_KEY,
+                view=mapview.mount_view(),
+            )
+            mapview.remember_view(result)
+        with controls_box:
+            controls.date_controls(atlas, lang)
+        panels.events_panel(atlas, day, lang, on_jump=state.set_date)
+        panels.territory_notes(atlas, day, layer_ids, lang)
+        state.sync_url(atlas)
+
+    live()
+
+
+atlas = state.setup_page("app_title", map_page=True)
+lang = state.lang()
+st.caption(t("app_subtitle", lang))
+controls.sidebar(atlas, lang)
+panels.problems_panel(atlas, lang)
+live_section(atlas, lang)
+export_panel(atlas, lang)

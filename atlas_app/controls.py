@@ -1,0 +1,207 @@
+"""The main page's controls: layers and base map in the sidebar, the date and playback."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import time
+
+import streamlit as st
+
+from atlas_app import state
+from layers.i18n import format_date, localised, t
+from layers.loading import geodata_folder
+from layers.map_features import feature_rows
+from layers.model import ATLAS_END, ATLAS_START, Atlas
+from layers.urlstate import BASEMAPS, EVENTS_ID, clamp_date
+
+PLAYING = "atlas_playing"
+SPEED = "atlas_speed"
+FULL_RERUN = "_atlas_full_rerun"  # set by callbacks in the map fragment that change the page
+SPEEDS = (1, 2, 7, 14, 30)  # days per step
+PLAY_INTERVAL = 1.0  # seconds between steps
+STEPS = (  # (key, unit, amount): the buttons, left to right
+    ("minus_month", "month", -1),
+    ("minus_week", "day", -7),
+    ("minus_day", "day", -1),
+    ("plus_day", "day", 1),
+    ("plus_week", "day", 7),
+    ("plus_month", "month", 1),
+)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later, clamped to the end of a shorter month and to the atlas."""
+    years, month_index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month_index + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return ATLAS_END if months > 0 else ATLAS_START
+    last = calendar.monthrange(year, month)[1]
+    return clamp_date(dt.date(year, month, min(day.day, last)))
+
+
+def shift_date(day: dt.date, unit: str, amount: int) -> dt.date:
+    """``day`` moved by ``amount`` days or months, kept in the atlas range."""
+    if unit == "month":
+        return add_months(day, amount)
+    return clamp_date(day + dt.timedelta(days=amount))
+
+
+def event_dates(atlas: Atlas) -> list[dt.date]:
+    """The distinct dates of the atlas's events, in order."""
+    return sorted({day for _, day in _event_labels(atlas, str(geodata_folder()), "en").values()})
+
+
+def neighbour_events(atlas: Atlas, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The last event date before ``day`` and the first after it."""
+    dates = event_dates(atlas)
+    before = [d for d in dates if d < day]
+    after = [d for d in dates if d > day]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def sidebar(atlas: Atlas, lang: str) -> None:
+    """Layer toggles (catalogue titles in the language) and the base map choice."""
+    side = st.sidebar
+    side.subheader(t("layers", lang))
+    order = [s.id for s in atlas.specs() if s.kind != "base"] + [EVENTS_ID]
+    titles = {s.id: s.title(lang) for s in atlas.specs()} | {EVENTS_ID: t("events_layer", lang)}
+    for layer_id in order:
+        key = f"w_layer_{layer_id}"
+        st.session_state[key] = layer_id in st.session_state[state.LAYERS]
+        side.checkbox(titles[layer_id], key=key, on_change=_toggle_layer, args=(layer_id, key))
+    st.session_state["w_basemap"] = st.session_state[state.BASEMAP]
+    side.radio(
+        t("basemap", lang),
+        BASEMAPS,
+        format_func=lambda b: t("basemap_embedded" if b == "atlas" else f"basemap_{b}", lang),
+        key="w_basemap",
+        on_change=_copy,
+        args=("w_basemap", state.BASEMAP),
+    )
+    if st.session_state[state.BASEMAP] != "atlas":
+        side.caption(t("online_note", lang))
+
+
+def date_controls(atlas: Atlas, lang: str) -> None:
+    """Slider (one day a step), step buttons, event jumps and playback."""
+    day = st.session_state[state.DATE]
+    st.session_state["w_date"] = day
+    st.slider(
+        t("date", lang),
+        min_value=ATLAS_START,
+        max_value=ATLAS_END,
+        step=dt.timedelta(days=1),
+        format="YYYY-MM-DD",
+        key="w_date",
+        on_change=lambda: state.set_date(st.session_state["w_date"]),
+    )
+    steps = st.columns(len(STEPS) + 1)
+    for column, (label, unit, amount) in zip(steps, STEPS, strict=False):
+        column.button(
+            t(label, lang),
+            key=f"b_{label}",
+            on_click=lambda u=unit, a=amount: state.set_date(
+                shift_date(st.session_state[state.DATE], u, a)
+            ),
+            width="stretch",
+        )
+    playing = st.session_state.get(PLAYING, False)
+    steps[-1].button(
+        t("pause" if playing else "play", lang),
+        key="b_play",
+        on_click=_toggle_play,
+        width="stretch",
+        type="primary" if playing else "secondary",
+    )
+    before, after = neighbour_events(atlas, day)
+    previous, jump, following, speed = st.columns([1.65, 3, 1.65, 1.4], vertical_alignment="bottom")
+    previous.button(
+        t("prev_event", lang),
+        key="b_prev_event",
+        disabled=before is None,
+        on_click=state.set_date,
+        args=(before,),
+        width="stretch",
+    )
+    with jump:
+        event_picker(atlas, lang)
+    following.button(
+        t("next_event", lang),
+        key="b_next_event",
+        disabled=after is None,
+        on_click=state.set_date,
+        args=(after,),
+        width="stretch",
+    )
+    st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
+    speed.select_slider(
+        t("speed", lang), SPEEDS, key="w_speed", on_change=_copy, args=("w_speed", SPEED)
+    )
+
+
+def event_picker(atlas: Atlas, lang: str) -> None:
+    """A selectbox of every event: choosing one moves the date to it."""
+    labels = _event_labels(atlas, str(geodata_folder()), lang)
+
+    def jump() -> None:
+        chosen = st.session_state.get("w_jump")
+        if chosen in labels:
+            state.set_date(labels[chosen][1])
+        st.session_state["w_jump"] = None
+
+    st.selectbox(
+        t("jump_to_event", lang),
+        list(labels),
+        index=None,
+        format_func=lambda event_id: labels[event_id][0],
+        placeholder=t("jump_to_event", lang),
+        key="w_jump",
+        on_change=jump,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def _event_labels(_atlas: Atlas, token: str, lang: str) -> dict[str, tuple[str, dt.date]]:
+    """Event id → ("date — title", date), in date order."""
+    labels = {}
+    for props, _ in feature_rows(_atlas.events):
+        day = dt.date.fromisoformat(props["date"])
+        labels[props["id"]] = (f"{format_date(day, lang)} — {localised(props, 'title', lang)}", day)
+    return labels
+
+
+def advance_play() -> None:
+    """One playback step, when one is due; stops (and refreshes the page) at the end."""
+    now = time.monotonic()
+    if now - st.session_state.get("_play_tick", 0.0) < PLAY_INTERVAL * 0.8:
+        return
+    st.session_state["_play_tick"] = now
+    day = st.session_state[state.DATE]
+    if day >= ATLAS_END:
+        st.session_state[PLAYING] = False
+        st.rerun(scope="app")
+    state.set_date(day + dt.timedelta(days=st.session_state.get(SPEED, 7)))
+
+
+def _toggle_play() -> None:
+    playing = not st.session_state.get(PLAYING, False)
+    st.session_state[PLAYING] = playing
+    st.session_state["_play_tick"] = time.monotonic()
+    if playing and st.session_state[state.DATE] >= ATLAS_END:
+        state.set_date(ATLAS_START)
+    st.session_state[FULL_RERUN] = True  # the playback timer is set on the whole page
+
+
+def _toggle_layer(layer_id: str, key: str) -> None:
+    chosen = set(st.session_state[state.LAYERS])
+    if st.session_state[key]:
+        chosen.add(layer_id)
+    else:
+        chosen.discard(layer_id)
+    order = [s.id for s in state.session_atlas().specs()] + [EVENTS_ID]
+    st.session_state[state.LAYERS] = [i for i in order if i in chosen]
+
+
+def _copy(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]

@@ -1,0 +1,332 @@
+"""Small Leaflet elements for folium: a pre-serialised GeoJSON layer, a corner box, the CSS.
+
+Everything here is built once per cached state and rendered as plain string concatenation:
+the GeoJSON is serialised when the element is made, never again on a rerun. Strings that
+reach HTML are escaped by the caller (``layers.html_parts``); the JSON placed in scripts is
+additionally made safe for an HTML ``<script>`` block.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from layers.style import COAST, LAND, SEA, TEXT
+
+
+def script_json(value: object) -> str:
+    """JSON that can sit inside an HTML ``<script>`` block whatever strings it holds."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+class _Rendered(Element):
+    """Text already rendered. (branca wraps rendered output in an ``Element``, which compiles
+    it as a Jinja template: seconds for a megabyte of GeoJSON, on every rerun.)"""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def _render_parts(element: MacroElement, kwargs: dict) -> None:
+    """Place an element's rendered header, HTML and script in its figure, then its children."""
+    figure = element.get_root()
+    if isinstance(figure, Figure):
+        macros = element._template.module.__dict__
+        for part, target in (
+            ("header", figure.header),
+            ("html", figure.html),
+            ("script", figure.script),
+        ):
+            if part in macros:
+                target.add_child(_Rendered(macros[part](element, kwargs)), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
+class FastElement(MacroElement):
+    """A MacroElement whose rendered header, HTML and script are placed in the figure as is."""
+
+    def render(self, **kwargs) -> None:
+        _render_parts(self, kwargs)
+
+
+class AtlasGroup(folium.FeatureGroup):
+    """A feature group that renders fast and can be rendered again and again (cached).
+
+    It adds itself to its parent in its own script (folium would add a child element for
+    that on every render, and a cached group would pile them up).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name, control=False)
+
+    def render(self, **kwargs) -> None:
+        _render_parts(self, kwargs)
+
+
+class AtlasGeoJson(FastElement):
+    """GeoJSON features that carry their own Leaflet style, tooltip, popup and label.
+
+    Feature properties (short keys keep the payload small): ``s`` style, ``t`` tooltip HTML,
+    ``p`` popup HTML, ``l`` permanent label HTML and ``lc`` its CSS class, ``r`` circle
+    radius, ``h`` divIcon HTML and ``z`` its size (arrowheads), ``g`` the key of a geometry
+    in the store (one JSON object of geometries, fetched once per page).
+
+    Drawn by ``atlasLib`` (see :class:`AtlasHead`, which every atlas map has). In a feature
+    group, the Leaflet layer is kept by content signature and shown while a group that wants
+    it is on the map: when streamlit-folium swaps the groups for a new date, layers that did
+    not change stay on the map untouched, and the others change in the same frame. Each kind
+    of layer has its own pane, so drawing order holds whatever changed.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.atlasLib.draw({{ this._parent.get_name() }}, {{ this.data_json }}, {{ this.options_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        features: list[tuple[dict, str | None]],
+        *,
+        pane: tuple[str, int] | None = None,
+        interactive: bool = True,
+        store_url: str | None = None,
+    ) -> None:
+        """``features``: (properties, geometry as a GeoJSON string, or None when the
+        properties name a stored geometry with ``g``); ``pane``: (name, z-index)."""
+        super().__init__()
+        self._name = "AtlasGeoJson"
+        self.properties = [props for props, _ in features]
+        parts = [
+            f'{{"geometry":{geometry or "null"},"properties":{script_json(props)}}}'
+            for props, geometry in features
+        ]
+        self.data_json = "[" + ",".join(parts) + "]"
+        options = {"interactive": interactive, "url": store_url}
+        if pane is not None:
+            options["pane"], options["z"] = pane
+        signature = hashlib.sha1((self.data_json + json.dumps(options)).encode("utf-8"))
+        options["sig"] = signature.hexdigest()[:20]
+        self.options_json = script_json(options)
+
+
+class MapBox(FastElement):
+    """An HTML box in a corner of the map, shown while its feature group is on the map."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (group) {
+  var box = L.control({position: {{ this.position|tojson }}});
+  box.onAdd = function (map) {
+    var div = L.DomUtil.create("div", {{ this.css_class|tojson }});
+    div.innerHTML = {{ this.html_json }};
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    var title = div.querySelector(".atlas-legend-title");
+    if (title) {  // a legend folds away on a click, and stays folded as the date changes
+      if (window.atlasLegendFolded === undefined) {  // folded at first on a small map
+        window.atlasLegendFolded = map.getSize().x < 640;
+      }
+      if (window.atlasLegendFolded) { L.DomUtil.addClass(div, "atlas-folded"); }
+      L.DomEvent.on(title, "click", function () {
+        window.atlasLegendFolded = !window.atlasLegendFolded;
+        div.classList.toggle("atlas-folded", window.atlasLegendFolded);
+      });
+    }
+    return div;
+  };
+  group.on("add", function () { box.addTo(group._map); });
+  group.on("remove", function () { box.remove(); });
+  if (group._map) { box.addTo(group._map); }
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, html: str, position: str, css_class: str) -> None:
+        """``html`` must already be safe (built from escaped parts)."""
+        super().__init__()
+        self._name = "MapBox"
+        self.html = html
+        self.html_json = script_json(html)
+        self.position = position
+        self.css_class = css_class
+
+
+class AtlasHead(FastElement):
+    """The map's look (colours from :mod:`layers.style`), zoom-dependent city labels, and
+    ``atlasLib``, which draws :class:`AtlasGeoJson` layers."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>{{ this.css }}</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+{{ this.library }}
+(function (map) {
+  function zoomClasses() {
+    var zoom = map.getZoom(), box = map.getContainer();
+    box.classList.toggle("atlas-z5", zoom >= 5);
+    box.classList.toggle("atlas-z6", zoom >= 6);
+  }
+  map.on("zoomend", zoomClasses);
+  zoomClasses();
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution({{ this.attribution_json }});
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, attribution_html: str) -> None:
+        super().__init__()
+        self._name = "AtlasHead"
+        self.attribution_json = script_json(attribution_html)
+        self.css = CSS
+        self.library = LIBRARY
+
+
+_BOX = (
+    f"background:{LAND}EE;border:1px solid {COAST};border-radius:4px;color:{TEXT};"
+    f"box-shadow:0 1px 4px {TEXT}55;padding:6px 9px;"
+)
+_HALO = ",".join(f"0 0 {r}px {LAND}" for r in (1, 2, 3))
+CSS = f"""
+.leaflet-container {{ background:{SEA}; font-family:Georgia,"Times New Roman",serif; }}
+.atlas-legend-box {{ {_BOX} font-size:11.5px; line-height:1.3; max-height:45vh;
+  overflow-y:auto; max-width:290px; }}
+.atlas-legend-title {{ font-weight:bold; margin-bottom:3px; cursor:pointer; }}
+.atlas-legend-title:after {{ content:" ▾"; }}
+.atlas-folded .atlas-legend-title:after {{ content:" ▸"; }}
+.atlas-folded .atlas-legend-row {{ display:none; }}
+.atlas-legend-row {{ display:flex; align-items:center; gap:6px; margin:1px 0; }}
+.atlas-legend-row svg {{ flex:none; }}
+.atlas-date-box {{ {_BOX} font-size:17px; font-weight:bold; }}
+.atlas-date-box small {{ display:block; font-size:11px; font-weight:normal; }}
+.leaflet-tooltip.atlas-label {{ background:transparent; border:0; box-shadow:none;
+  color:{TEXT}; font-size:11px; font-weight:bold; padding:0 2px; text-shadow:{_HALO}; }}
+.leaflet-tooltip.atlas-label:before {{ display:none; }}
+.leaflet-tooltip.atlas-rank-1 {{ font-size:12.5px; }}
+.leaflet-tooltip.atlas-rank-2, .leaflet-tooltip.atlas-rank-3 {{ display:none; }}
+.atlas-z5 .leaflet-tooltip.atlas-rank-2, .atlas-z6 .leaflet-tooltip.atlas-rank-3 {{
+  display:block; }}
+.atlas-arrow {{ background:none; border:0; }}
+.atlas-arrow svg {{ display:block; overflow:visible; }}
+.atlas-popup, .atlas-event {{ font-size:12.5px; max-height:300px; overflow-y:auto; }}
+.atlas-popup > div, .atlas-event > div {{ margin:2px 0; }}
+.atlas-notes {{ color:{TEXT}; font-style:italic; }}
+.atlas-sources ul, .atlas-axis ol {{ margin:2px 0; padding-left:18px; }}
+.leaflet-control-attribution {{ font-size:10px; }}
+"""
+
+LIBRARY = """
+window.atlasLib = window.atlasLib || (function () {
+  var stores = {};
+  function store(url) {
+    stores[url] = stores[url] || fetch(url).then(function (r) { return r.json(); });
+    return stores[url];
+  }
+  function make(map, features, o) {
+    if (o.pane && !map.getPane(o.pane)) { map.createPane(o.pane).style.zIndex = o.z; }
+    var pane = o.pane || "overlayPane";
+    var layer = L.geoJSON(null, {
+      interactive: o.interactive,
+      pane: pane,
+      style: function (f) { return f.properties.s; },
+      pointToLayer: function (f, latlng) {
+        var p = f.properties;
+        if (p.h) {
+          var icon = L.divIcon({html: p.h, className: "atlas-arrow",
+                                iconSize: [p.z, p.z], iconAnchor: [p.z / 2, 0]});
+          return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
+        }
+        return L.circleMarker(latlng, L.extend({radius: p.r || 5, pane: pane}, p.s));
+      },
+      onEachFeature: function (f, item) {
+        var p = f.properties;
+        if (p.l) {
+          item.bindTooltip(p.l, {permanent: true, direction: "right", offset: [5, 0],
+                                 className: "atlas-label " + (p.lc || "")});
+        } else if (p.t) {
+          item.bindTooltip(p.t, {sticky: true});
+        }
+        if (p.p) { item.bindPopup(p.p, {maxWidth: 380}); }
+      }
+    });
+    function fill(geometries) {
+      features.forEach(function (f) {
+        var geometry = f.geometry || (geometries && geometries[f.properties.g]);
+        if (geometry) {
+          layer.addData({type: "Feature", geometry: geometry, properties: f.properties});
+        }
+      });
+    }
+    if (o.url) { store(o.url).then(fill); } else { fill(null); }
+    return layer;
+  }
+  function reconcile(map) {
+    var cache = map.atlasCache;
+    if (cache.queued) { return; }
+    cache.queued = true;
+    Promise.resolve().then(function () {  // after all groups of this update came and went
+      cache.queued = false;
+      var idle = [];
+      Object.keys(cache.entries).forEach(function (sig) {
+        var entry = cache.entries[sig], shown = map.hasLayer(entry.layer);
+        if (entry.wanted > 0 && !shown) { entry.layer.addTo(map); }
+        if (entry.wanted <= 0) {
+          if (shown) { map.removeLayer(entry.layer); }
+          idle.push(sig);
+        }
+      });
+      idle.sort(function (a, b) { return cache.entries[a].used - cache.entries[b].used; });
+      idle.slice(0, Math.max(0, idle.length - 100)).forEach(function (sig) {
+        delete cache.entries[sig];
+      });
+    });
+  }
+  function draw(parent, features, o) {
+    if (!(parent instanceof L.LayerGroup)) { make(parent, features, o).addTo(parent); return; }
+    var map = null, entry = null;
+    function shown() {
+      map = parent._map;
+      var cache = map.atlasCache = map.atlasCache || {entries: {}, clock: 0, queued: false};
+      entry = cache.entries[o.sig];
+      if (!entry) { entry = cache.entries[o.sig] = {layer: make(map, features, o), wanted: 0}; }
+      entry.wanted += 1;
+      entry.used = ++cache.clock;
+      reconcile(map);
+    }
+    parent.on("add", shown);
+    parent.on("remove", function () {
+      if (entry) { entry.wanted -= 1; reconcile(map); }
+    });
+    if (parent._map) { shown(); }
+  }
+  return {draw: draw};
+})();
+"""

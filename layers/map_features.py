@@ -1,0 +1,259 @@
+"""What the map draws for each feature: style, tooltip, popup and label, with its geometry.
+
+A map feature is a pair ``(properties, geometry)``: the properties use the short keys read by
+:class:`layers.map_elements.AtlasGeoJson`, the geometry is a GeoJSON string (or ``None`` when
+the properties name a stored geometry with ``g``). Styles come from :mod:`layers.style`, HTML
+from :mod:`layers.html_parts`: every string from data is escaped. No folium here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from layers.arrows import Arrow, arrows_along, split_at
+from layers.eventtext import escape
+from layers.html_parts import event_html, popup_html, tooltip_html
+from layers.i18n import format_date, localised, t
+from layers.model import Atlas
+from layers.style import LAND, TEXT, UNKNOWN_COLOUR, LineStyle, route_style, territory_style
+from layers.temporal import axis_progress
+
+EVENT_WINDOW_DAYS = 30
+CITY_RADIUS = {1: 4.5, 2: 3.5, 3: 2.8}
+EVENT_RADIUS = {1: 9.0, 2: 6.5, 3: 5.0}
+PLANNED_DASH = "1 7"
+USER_LINE = LineStyle(UNKNOWN_COLOUR, 3.0, 0.9, arrows=False)
+
+Feature = tuple[dict, str | None]
+
+
+def feature_rows(frame: pd.DataFrame) -> Iterator[tuple[dict, object]]:
+    """(properties with None for missing values, geometry) for each row of a layer's frame."""
+    columns = list(frame.columns)
+    for row in frame.to_numpy(dtype=object):  # far faster than pandas row access
+        props = {c: (None if _missing(v) else v) for c, v in zip(columns, row, strict=True)}
+        yield props, props.pop("geometry", None)
+
+
+def area_feature(props: dict, lang: str, geometry_json: str | None = None) -> Feature:
+    """A territory, filled by controller and outlined by status. Without ``geometry_json``
+    the map takes the stored geometry of the feature's id."""
+    return _shown(territory_style(props).leaflet(), props, lang, geometry_json)
+
+
+def line_feature(
+    layer_id: str, props: dict, lang: str, geometry_json: str | None = None, user: bool = False
+) -> Feature:
+    """A railway, or an uploaded line (in the neutral colour)."""
+    style = USER_LINE if user else route_style(layer_id, props)
+    return _shown(style.leaflet(), props, lang, geometry_json)
+
+
+def point_feature(props: dict, geometry, lang: str, user: bool = False) -> Feature:
+    """A city (or an uploaded point): a dot, its period name as a label, details in a popup."""
+    rank = props.get("rank") if props.get("rank") in CITY_RADIUS else 3
+    radius = CITY_RADIUS[rank] + (1.0 if props.get("capital_of") else 0.0)
+    style = {
+        "color": LAND,
+        "weight": 1.2,
+        "fillColor": UNKNOWN_COLOUR if user else TEXT,
+        "fillOpacity": 0.95,
+    }
+    popup = popup_html(props, lang)
+    if props.get("modern_name"):
+        label = escape(t("modern_name", lang))
+        popup += f"<div><i>{label}:</i> {escape(props['modern_name'])}</div>"
+    shown = {"s": style, "r": radius, "t": tooltip_html(props, lang), "p": popup}
+    if not user:
+        shown["l"] = escape(localised(props, "name", lang))
+        shown["lc"] = f"atlas-rank-{rank}"
+    return shown, shapely.to_geojson(geometry)
+
+
+def route_features(layer_id: str, props: dict, geometry, day: dt.date, lang: str) -> list[Feature]:
+    """A directed route with arrowheads; an August 1945 axis solid where reached, dotted beyond.
+
+    A route that has ended stays on the map for a while, faded (``ended`` column).
+    """
+    ended = bool(props.get("ended"))
+    style = route_style(layer_id, props, ended)
+    info = {
+        "t": tooltip_html(props, lang),
+        "p": popup_html(props, lang) + axis_html(props, day, lang),
+    }
+    waypoints = props.get("waypoints")
+    moving = layer_id == "august_storm" and isinstance(waypoints, list) and waypoints
+    features = []
+    for coords in line_parts(geometry):
+        reached, planned = (
+            split_axis(coords, waypoints, day) if moving and not ended else (coords, [])
+        )
+        if len(reached) >= 2:
+            features.append(({"s": style.leaflet(), **info}, line_json(reached)))
+            features += arrow_features(arrows_along(reached), style)
+        if len(planned) >= 2:
+            dotted = {**style.leaflet(), "weight": max(1.5, style.weight / 3)}
+            dotted["dashArray"], dotted["opacity"] = PLANNED_DASH, 0.85
+            features.append(({"s": dotted, **info}, line_json(planned)))
+            head = arrows_along(planned, mid=False)
+            features += arrow_features(head, style, scale=0.7, opacity=0.6)
+    return features
+
+
+def split_axis(coords: list, waypoints: list[dict], day: dt.date) -> tuple[list, list]:
+    """The part of an axis reached by ``day`` and the part still planned."""
+    progress = axis_progress(waypoints, day)
+    if len(waypoints) == len(coords):
+        index = progress
+    else:
+        point = waypoints[progress]
+        index = split_at(coords, (point.get("lon", 0.0), point.get("lat", 0.0)))
+    return coords[: index + 1], coords[index:]
+
+
+def has_planned_part(frame: pd.DataFrame, day: dt.date) -> bool:
+    """True when an August 1945 axis shown on ``day`` still has a stretch to go (dotted)."""
+    for props, geometry in feature_rows(frame):
+        waypoints = props.get("waypoints")
+        if not isinstance(waypoints, list) or not waypoints or props.get("ended"):
+            continue
+        if any(len(split_axis(c, waypoints, day)[1]) >= 2 for c in line_parts(geometry)):
+            return True
+    return False
+
+
+def axis_html(props: dict, day: dt.date, lang: str) -> str:
+    """Army, commander and the places of an axis with the date each was reached (escaped)."""
+    waypoints = props.get("waypoints")
+    if not isinstance(waypoints, list) or not waypoints:
+        return ""
+    who = " — ".join(escape(props[k]) for k in ("army", "commander") if props.get(k))
+    reached = axis_progress(waypoints, day)
+    items = []
+    for i, point in enumerate(waypoints):
+        name = point.get("name_fr") if lang == "fr" and point.get("name_fr") else None
+        text = escape(name or point.get("name_en") or point.get("place"))
+        day_text = day_label(point.get("date"), lang)
+        if day_text:
+            text += f" — {escape(day_text)}" + (" ⚠" if point.get("date_uncertain") else "")
+        if point.get("note"):
+            text += f' <span class="atlas-notes">({escape(point["note"])})</span>'
+        items.append(f"<li>{f'<b>{text}</b>' if i == reached else text}</li>")
+    title = escape(t("axis", lang)) + (f": {who}" if who else "")
+    return f'<div class="atlas-axis"><i>{title}</i><ol>{"".join(items)}</ol></div>'
+
+
+def arrow_features(
+    arrows: list[Arrow], style: LineStyle, scale: float = 1.0, opacity: float | None = None
+) -> list[Feature]:
+    """Dart-shaped arrowheads (inline SVG, rotated by CSS) whose tip sits on the point."""
+    alpha = style.opacity if opacity is None else min(opacity, style.opacity)
+    features = []
+    for arrow in arrows:
+        size = round((12 + 1.6 * style.weight) * scale * (1.0 if arrow.end else 0.8))
+        html = (
+            f'<div style="width:{size}px;height:{size}px;transform-origin:50% 0;'
+            f'transform:rotate({arrow.bearing:.0f}deg);opacity:{alpha}">'
+            f'<svg width="{size}" height="{size}" viewBox="0 0 20 20">'
+            f'<path d="M10 0 L19 20 L10 14.5 L1 20 Z" fill="{style.colour}" '
+            f'stroke="{LAND}" stroke-width="1.2" stroke-linejoin="round"/></svg></div>'
+        )
+        point = f'{{"type":"Point","coordinates":[{arrow.lon:.4f},{arrow.lat:.4f}]}}'
+        features.append(({"h": html, "z": size}, point))
+    return features
+
+
+def nearby_events(atlas: Atlas, day: dt.date, days: int = EVENT_WINDOW_DAYS) -> list[dict]:
+    """Events within ``days`` of ``day``, nearest first: their properties plus ``offset`` (days
+    from ``day``; 0 while a multi-day event is under way), ``on_day`` and ``geometry``."""
+    records, first, last = _event_table(atlas.events)
+    target = np.datetime64(day, "D")
+    window = np.timedelta64(days, "D")
+    found = []
+    for i in np.flatnonzero((first <= target + window) & (last >= target - window)):
+        offset = (
+            0
+            if first[i] <= target <= last[i]
+            else int(
+                ((first[i] if first[i] > target else last[i]) - target) / np.timedelta64(1, "D")
+            )
+        )
+        found.append({**records[i], "offset": offset, "on_day": offset == 0})
+    return sorted(found, key=lambda e: (abs(e["offset"]), e["date"], e["id"]))
+
+
+def event_feature(event: dict, lang: str) -> Feature:
+    """An event marker: sized by importance, filled dark on its date, dashed when uncertain."""
+    importance = event.get("importance") if event.get("importance") in EVENT_RADIUS else 3
+    style = {
+        "color": TEXT,
+        "weight": 1.6,
+        "fillColor": TEXT if event["on_day"] else LAND,
+        "fillOpacity": 0.9,
+        "dashArray": "3 3" if event.get("uncertain") else None,
+    }
+    when = day_label(event.get("date"), lang)
+    tip = f"<b>{escape(localised(event, 'title', lang))}</b><br>{escape(when)}"
+    shown = {"s": style, "r": EVENT_RADIUS[importance], "t": tip, "p": event_html(event, lang)}
+    return shown, shapely.to_geojson(event["geometry"])
+
+
+def line_json(coords: list) -> str:
+    """A LineString as a GeoJSON string."""
+    return '{"type":"LineString","coordinates":' + str([list(c[:2]) for c in coords]) + "}"
+
+
+def line_parts(geometry) -> list[list]:
+    """The coordinate lists of a LineString or MultiLineString."""
+    if geometry.geom_type == "LineString":
+        return [list(geometry.coords)]
+    return [list(part.coords) for part in getattr(geometry, "geoms", [])]
+
+
+def day_label(value: object, lang: str) -> str:
+    """An ISO date as ``20 August 1945`` in the language; empty when it is not a date."""
+    try:
+        return format_date(dt.date.fromisoformat(value), lang) if isinstance(value, str) else ""
+    except ValueError:
+        return ""
+
+
+_EVENT_TABLES: dict[int, tuple] = {}
+
+
+def _event_table(events: pd.DataFrame) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """Events as plain records and first/last day arrays, made once per events frame."""
+    entry = _EVENT_TABLES.get(id(events))
+    if entry is None or entry[0] is not events:
+        records = [{**props, "geometry": geometry} for props, geometry in feature_rows(events)]
+        first = np.array([_day(r.get("date")) for r in records], dtype="datetime64[D]")
+        last = np.array(
+            [_day(r.get("date_end") or r.get("date")) for r in records], dtype="datetime64[D]"
+        )
+        entry = (events, records, first, last)
+        _EVENT_TABLES[id(events)] = entry
+    return entry[1], entry[2], entry[3]
+
+
+def _day(value: object) -> np.datetime64:
+    try:
+        return np.datetime64(value, "D") if isinstance(value, str) else np.datetime64("NaT")
+    except ValueError:
+        return np.datetime64("NaT")
+
+
+def _shown(style: dict, props: dict, lang: str, geometry_json: str | None) -> Feature:
+    shown = {"s": style, "t": tooltip_html(props, lang), "p": popup_html(props, lang)}
+    if geometry_json is None:
+        shown["g"] = props["id"]
+    return shown, geometry_json
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))

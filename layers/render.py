@@ -1,0 +1,250 @@
+"""The atlas as a folium map: a base map per language and base, then feature groups per date.
+
+The base map (sea, land, graticule or online tiles, CSS) never changes with the date, so the
+app builds it once and streamlit-folium keeps it mounted; everything that depends on the
+date is a feature group (one per layer, plus events and the legend) that streamlit-folium
+swaps in place.
+
+Geometry store: the shipped territories, railways and base map can be written once to one
+JSON file (:func:`geometry_store`) that the browser fetches once; feature groups then only
+carry styles, tooltips and popups, and a date step sends kilobytes instead of megabytes.
+Without a store (``store=None``) every geometry is inline, and uploaded layers always are.
+
+Pure functions: no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+import folium
+import shapely
+
+from layers.eventtext import escape
+from layers.html_parts import legend_html
+from layers.i18n import format_date, t
+from layers.map_elements import AtlasGeoJson, AtlasGroup, AtlasHead, MapBox
+from layers.map_features import (
+    area_feature,
+    event_feature,
+    feature_rows,
+    has_planned_part,
+    line_feature,
+    nearby_events,
+    point_feature,
+    route_features,
+)
+from layers.model import Atlas, LayerSpec, snapshot
+from layers.style import COAST, GRATICULE, LAND, TEXT, LegendEntry, legend_entries
+from layers.urlstate import EVENTS_ID, MAX_ZOOM, MIN_ZOOM
+
+LEAFLET_ASSETS = "/app/static/vendor/leaflet"  # Streamlit static serving of static/vendor/
+DEFAULT_CENTER = (41.0, 111.0)
+DEFAULT_ZOOM = 4
+STORED_KINDS = ("base", "territory", "line")
+PANES = {  # one Leaflet pane per kind of layer keeps the drawing order (pane, z-index)
+    "territory": ("atlas-territory", 410),
+    "line": ("atlas-line", 420),
+    "route": ("atlas-route", 430),
+    "point": ("atlas-point", 440),
+    EVENTS_ID: ("atlas-events", 450),
+}
+TILES = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        19,
+    ),
+    "positron": (
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        "&copy; OpenStreetMap contributors &copy; CARTO",
+        19,
+    ),
+    "relief": (
+        "https://server.arcgisonline.com/ArcGIS/rest/services/World_Shaded_Relief/MapServer"
+        "/tile/{z}/{y}/{x}",
+        "Tiles &copy; Esri &mdash; Source: Esri",
+        13,
+    ),
+}
+_LAND = {"fillColor": LAND, "fillOpacity": 1.0, "color": COAST, "weight": 0.8, "opacity": 1.0}
+_GRID = {"color": GRATICULE, "weight": 0.8, "opacity": 0.9, "dashArray": "3 4", "fill": False}
+
+
+@dataclass(frozen=True)
+class GeometryStore:
+    """Where the browser finds stored geometries (``url``) and which feature ids are there."""
+
+    url: str
+    keys: frozenset[str]
+
+
+def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
+    """The shipped base, territory and line geometries as one JSON object by feature id.
+
+    Returns a file name that changes with the content, the JSON bytes and the ids. Uploaded
+    layers are never part of it (they stay in their session).
+    """
+    geometries = {}
+    for spec in atlas.specs():
+        if spec.kind in STORED_KINDS and spec.id not in atlas.user_layer_ids:
+            frame = atlas.layers[spec.id].frame
+            for props, geometry in feature_rows(frame[["id", "geometry"]]):
+                geometries[props["id"]] = shapely.to_geojson(geometry)
+    body = "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in sorted(geometries.items())) + "}"
+    data = body.encode("utf-8")
+    name = f"geometry-{hashlib.sha256(data).hexdigest()[:16]}.json"
+    return name, data, frozenset(geometries)
+
+
+def base_map(
+    atlas: Atlas,
+    lang: str = "en",
+    basemap: str = "atlas",
+    *,
+    assets: str = LEAFLET_ASSETS,
+    store: GeometryStore | None = None,
+) -> folium.Map:
+    """The date-independent map: offline vector base (or online tiles), look and controls.
+
+    ``assets`` is the URL folder of leaflet.js/leaflet.css (by default the app's static
+    files): only Leaflet is loaded, no jQuery, Bootstrap or icon fonts from a CDN.
+    """
+    m = folium.Map(
+        location=DEFAULT_CENTER,
+        zoom_start=DEFAULT_ZOOM,
+        tiles=None,
+        min_zoom=MIN_ZOOM,
+        max_zoom=MAX_ZOOM,
+        control_scale=True,
+    )
+    m.default_js = [("leaflet", f"{assets}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
+    AtlasHead(escape(t("attribution", lang))).add_to(m)
+    if basemap in TILES:
+        url, attribution, max_zoom = TILES[basemap]
+        folium.TileLayer(url, attr=attribution, max_zoom=min(max_zoom, MAX_ZOOM)).add_to(m)
+        return m
+    base = atlas.layers.get("basemap")
+    if base is None or base.broken:
+        return m
+    for kind, style in (("land", _LAND), ("graticule", _GRID)):
+        features = []
+        for props, geometry in feature_rows(base.frame[["id", "kind", "geometry"]]):
+            if props["kind"] == kind:
+                stored = store is not None and props["id"] in store.keys
+                shown = {"s": style, "g": props["id"]} if stored else {"s": style}
+                features.append((shown, None if stored else shapely.to_geojson(geometry)))
+        AtlasGeoJson(features, interactive=False, store_url=_url(store)).add_to(m)
+    return m
+
+
+def date_groups(
+    atlas: Atlas,
+    day: dt.date,
+    layer_ids: list[str],
+    lang: str = "en",
+    store: GeometryStore | None = None,
+) -> list[AtlasGroup]:
+    """Every feature group of the map on ``day``: layers in draw order, events, legend."""
+    groups = [
+        layer_group(atlas, spec.id, day, lang, store) for spec in drawn_specs(atlas, layer_ids)
+    ]
+    if EVENTS_ID in layer_ids:
+        groups.append(events_group(atlas, day, lang, store))
+    groups.append(overlay_group(atlas, day, layer_ids, lang))
+    return groups
+
+
+def drawn_specs(atlas: Atlas, layer_ids: list[str]) -> list[LayerSpec]:
+    """Catalogue entries drawn as feature groups (the base layer is part of the base map)."""
+    wanted = set(layer_ids)
+    return [s for s in atlas.specs() if s.id in wanted and s.kind != "base"]
+
+
+def layer_group(
+    atlas: Atlas,
+    layer_id: str,
+    day: dt.date,
+    lang: str = "en",
+    store: GeometryStore | None = None,
+) -> AtlasGroup:
+    """One layer's features on ``day``, styled, with tooltips and popups.
+
+    Each feature but points gets its own element: the browser then redraws only the
+    features that changed from one date to the next (a point layer is one cheap element).
+    """
+    layer = atlas.layers[layer_id]
+    kind = layer.spec.kind
+    user = layer_id in atlas.user_layer_ids
+    parts: list[list] = []  # the features of each element
+    points: list = []
+    for props, geometry in feature_rows(layer.on(day)):
+        stored = not user and store is not None and props["id"] in store.keys
+        geometry_json = None if stored else shapely.to_geojson(geometry)
+        if kind == "territory":
+            parts.append([area_feature(props, lang, geometry_json)])
+        elif kind == "line":
+            parts.append([line_feature(layer_id, props, lang, geometry_json, user)])
+        elif kind == "route":
+            parts.append(route_features(layer_id, props, geometry, day, lang))
+        elif kind == "point":
+            points.append(point_feature(props, geometry, lang, user))
+    group = AtlasGroup(name=layer_id)
+    for features in [*parts, points] if points else parts:
+        AtlasGeoJson(features, pane=PANES.get(kind), store_url=_url(store)).add_to(group)
+    return group
+
+
+def events_group(
+    atlas: Atlas, day: dt.date, lang: str = "en", store: GeometryStore | None = None
+) -> AtlasGroup:
+    """Markers of the events within 30 days, sized by importance; those of the day filled.
+    One element per event, so that a date step only redraws the markers that changed."""
+    group = AtlasGroup(name=EVENTS_ID)
+    for event in nearby_events(atlas, day):
+        features = [event_feature(event, lang)]
+        AtlasGeoJson(features, pane=PANES[EVENTS_ID], store_url=_url(store)).add_to(group)
+    return group
+
+
+def overlay_group(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str = "en") -> AtlasGroup:
+    """The legend (only what is drawn on ``day``) and the date, as boxes on the map."""
+    group = AtlasGroup(name="overlay")
+    legend = legend_box_html(atlas, day, layer_ids, lang)
+    MapBox(legend, "bottomleft", "atlas-legend-box").add_to(group)
+    date_html = f"{escape(format_date(day, lang))}<small>{escape(t('app_short', lang))}</small>"
+    MapBox(date_html, "topright", "atlas-date-box").add_to(group)
+    return group
+
+
+def legend_box_html(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> str:
+    """The legend of what is drawn, plus planned axes and event markers when shown."""
+    shot = snapshot(atlas, day, [s.id for s in drawn_specs(atlas, layer_ids)])
+    entries = legend_entries(shot, lang)
+    storm = shot.get("august_storm")
+    if storm is not None and not storm.empty and has_planned_part(storm, day):
+        label = t("legend_ahead", lang)
+        entries.append(LegendEntry("axis:planned", label, "line", TEXT, TEXT, dash="1 4"))
+    html = legend_html(entries, lang)
+    if EVENTS_ID in layer_ids and nearby_events(atlas, day):
+        html = html[: -len("</div>")] + _event_legend_rows(lang) + "</div>"
+    return html
+
+
+def _event_legend_rows(lang: str) -> str:
+    rows = []
+    for fill, key in ((TEXT, "legend_event_today"), (LAND, "legend_event_near")):
+        swatch = f'<circle cx="11" cy="7" r="5" fill="{fill}" stroke="{TEXT}" stroke-width="1.5"/>'
+        rows.append(
+            f'<div class="atlas-legend-row"><svg width="22" height="14">{swatch}</svg>'
+            f"<span>{escape(t(key, lang))}</span></div>"
+        )
+    return "".join(rows)
+
+
+def _url(store: GeometryStore | None) -> str | None:
+    return None if store is None else store.url

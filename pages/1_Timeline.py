@@ -1,0 +1,113 @@
+"""Timeline: every event in order, and a Gantt chart of when each territory held."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from atlas_app import state
+from atlas_app.timeline import event_table, territory_spans
+from layers.i18n import format_date, t
+from layers.style import TEXT
+
+atlas = state.setup_page("timeline_title")
+lang = state.lang()
+st.caption(t("timeline_intro", lang))
+st.info(t("atlas_date", lang, date=format_date(st.session_state[state.DATE], lang)))
+state.link_to_atlas()
+
+
+def select_event(days: list[dt.date]) -> None:
+    """A row picked in the event table sets the atlas date."""
+    rows = st.session_state["timeline_table"].selection.rows
+    if rows:
+        state.set_date(days[rows[0]])
+
+
+def select_bar() -> None:
+    """A bar clicked in the chart sets the atlas date to when that state began."""
+    chosen = st.session_state["timeline_gantt"].selection.get("bar") or []
+    if chosen and chosen[0].get("start_iso"):
+        state.set_date(dt.date.fromisoformat(chosen[0]["start_iso"]))
+
+
+st.subheader(t("timeline_events", lang))
+events = event_table(atlas, lang)
+st.dataframe(
+    events.drop(columns=["id", "day"]),
+    hide_index=True,
+    width="stretch",
+    height=360,
+    on_select=partial(select_event, list(events["day"])),
+    selection_mode="single-row",
+    key="timeline_table",
+    column_config={
+        "date": t("col_date", lang),
+        "time": t("col_time", lang),
+        "title": st.column_config.TextColumn(t("col_title", lang), width="large"),
+        "importance": t("col_importance", lang),
+    },
+)
+pick, go = st.columns([4, 1], vertical_alignment="bottom")
+labels = dict(zip(events["id"], events["date"] + " — " + events["title"], strict=True))
+upcoming = events.index[events["day"] >= st.session_state[state.DATE]]
+chosen = pick.selectbox(
+    t("jump_to_event", lang),
+    list(labels),
+    index=int(upcoming[0]) if len(upcoming) else 0,
+    format_func=labels.get,
+    key="timeline_pick",
+)
+if go.button(t("show_on_atlas", lang), key="timeline_go", width="stretch"):
+    state.set_date(events.loc[events["id"] == chosen, "day"].iloc[0])
+    st.switch_page("app.py")
+
+st.subheader(t("timeline_gantt", lang))
+spans = territory_spans(atlas, lang)
+if not spans.empty:
+    bar = alt.selection_point(name="bar", fields=["start_iso"], on="click")
+    colours = spans.drop_duplicates("legend")
+    base = alt.Chart(spans).encode(
+        y=alt.Y(
+            "name:N",
+            sort=list(dict.fromkeys(spans["name"])),
+            title=None,
+            axis=alt.Axis(labelLimit=340),
+        ),
+    )
+    bars = (
+        base.mark_bar(height=14)
+        .encode(
+            x=alt.X("start:T", title=None),
+            x2="end:T",
+            color=alt.Color(
+                "legend:N",
+                scale=alt.Scale(domain=list(colours["legend"]), range=list(colours["fill"])),
+                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=360),
+            ),
+            stroke=alt.value(TEXT),
+            opacity=alt.condition(bar, alt.value(1.0), alt.value(0.75)),
+            tooltip=[
+                alt.Tooltip("name:N", title=t("col_feature", lang)),
+                alt.Tooltip("layer:N", title=t("col_layer", lang)),
+                alt.Tooltip("legend:N", title=t("status", lang)),
+                alt.Tooltip("start_text:N", title=t("col_from", lang)),
+                alt.Tooltip("end_text:N", title=t("col_to", lang)),
+            ],
+        )
+        .add_params(bar)
+    )
+    today = pd.DataFrame({"day": [pd.Timestamp(st.session_state[state.DATE])]})
+    rule = alt.Chart(today).mark_rule(color=TEXT, strokeDash=[4, 3]).encode(x="day:T")
+    st.altair_chart(
+        (bars + rule).properties(height=alt.Step(20)),
+        width="stretch",
+        on_select=select_bar,
+        selection_mode=["bar"],
+        key="timeline_gantt",
+    )
+state.sync_url(atlas)

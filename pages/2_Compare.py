@@ -1,0 +1,51 @@
+"""Compare: the same layers at two dates, side by side."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from atlas_app import mapview, state
+from layers.i18n import format_date, t
+from layers.model import ATLAS_END, ATLAS_START
+
+atlas = state.setup_page("compare_title")
+lang = state.lang()
+st.caption(t("compare_intro", lang))
+state.link_to_atlas()
+
+# The left map follows the atlas date; the right one has its own (1945-09-02 by default).
+sides = (
+    (state.DATE, "compare_left", "w_compare_left"),
+    (state.DATE2, "compare_right", "w_compare_right"),
+)
+columns = st.columns(2)
+for column, (state_key, label_key, widget_key) in zip(columns, sides, strict=True):
+    with column:
+        st.session_state[widget_key] = st.session_state[state_key]
+        st.slider(
+            t(label_key, lang),
+            min_value=ATLAS_START,
+            max_value=ATLAS_END,
+            step=dt.timedelta(days=1),
+            format="YYYY-MM-DD",
+            key=widget_key,
+            on_change=lambda k=state_key, w=widget_key: st.session_state.update(
+                {k: st.session_state[w]}
+            ),
+        )
+        day = st.session_state[state_key]
+        st.markdown(f"#### {format_date(day, lang)}")
+        mapview.show_map(
+            atlas,
+            day,
+            st.session_state[state.LAYERS],
+            lang,
+            st.session_state[state.BASEMAP],
+            key=f"map_{label_key}",
+            view=st.session_state.get(state.VIEW),
+            height=560,
+            returned=[],
+        )
+state.sync_url(atlas, with_date2=True)

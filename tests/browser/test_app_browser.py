@@ -1,0 +1,193 @@
+"""The atlas in a real browser: headless Chromium against ``streamlit run app.py``.
+
+Each test opens its own session (a new browser context) and ends by checking that the page
+needed nothing from outside localhost and logged no error. Screenshots: artifacts/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from layers.i18n import format_date
+from layers.loading import load_atlas
+from layers.style import CONTROLLER_COLOURS, JAPAN_STATUS_COLOURS, STATUS_PATTERNS
+from tests import mapprobe
+
+pytestmark = pytest.mark.browser
+
+DEFAULT_DAY = dt.date(1941, 4, 13)
+PUPPET_FILL = JAPAN_STATUS_COLOURS["puppet_state"]  # Manchukuo, Mengjiang
+MPR_FILL = CONTROLLER_COLOURS["MPR"]  # Mongolia only
+USSR_FILL = CONTROLLER_COLOURS["USSR"]
+OCCUPATION_DASH = STATUS_PATTERNS["military_occupation"][0]
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+@pytest.fixture
+def app(page, streamlit_server):
+    """A guarded page, with the atlas server running."""
+    return page
+
+
+def open_atlas(page, base_url: str, query: str = "", timeout: float = 90) -> dict:
+    page.goto(base_url + query)
+    return mapprobe.wait_for_map(page, timeout=timeout, min_paths=10)
+
+
+def wait_for_date(page, day: dt.date, lang: str = "en", timeout: float = 20) -> dict:
+    text = format_date(day, lang)
+    return mapprobe.wait_for_map(
+        page, timeout=timeout, predicate=lambda s: (s["dateBox"] or "").startswith(text)
+    )
+
+
+def slider_date(page) -> dt.date:
+    return dt.date.fromisoformat(page.get_by_role("slider").first.get_attribute("aria-valuetext"))
+
+
+def link_layers(url: str) -> list[str]:
+    """The layers a link names (all of them when it names none)."""
+    value = parse_qs(urlsplit(url).query).get("layers")
+    return value[0].split(",") if value else ["<all>", "mongolia"]
+
+
+def assert_clean(probe, page=None) -> None:
+    if page is not None:
+        errors = page.locator('[data-testid="stException"]')
+        assert errors.count() == 0, f"the app shows an exception: {errors.first.inner_text()}"
+    assert probe.external == [], "the page needed something from outside localhost"
+    assert probe.page_errors == []
+    assert probe.console_errors == []
+    assert probe.dialogs == []
+
+
+def test_default_date_draws_its_territories(app, streamlit_server, probe, atlas):
+    state = open_atlas(app, streamlit_server)
+    state = wait_for_date(app, DEFAULT_DAY)
+    territories = sum(
+        len(atlas.layers[s.id].on(DEFAULT_DAY)) for s in atlas.specs() if s.kind == "territory"
+    )
+    assert state["paths"] > territories  # territories, plus railways, routes and markers
+    assert PUPPET_FILL in state["fills"], "Manchukuo's puppet-state fill is missing"
+    assert "Japan — puppet state" in state["legend"]
+    assert "Manchukuo" not in (state["legend"] or "")  # the legend names statuses, not places
+    assert slider_date(app) == DEFAULT_DAY
+    assert_clean(probe, app)
+
+
+def test_keyboard_scrubbing_changes_the_map_but_not_the_view(app, streamlit_server, probe):
+    open_atlas(app, streamlit_server)
+    frame = mapprobe.map_frame(app)
+    frame.evaluate("() => { window.__sameMap = true; }")  # gone if the iframe is re-created
+    # The user zooms in with the control and drags the map somewhere else.
+    frame.locator("a.leaflet-control-zoom-in").click()
+    iframe = app.locator("iframe[src*='streamlit_folium']")
+    iframe.scroll_into_view_if_needed()
+    box = iframe.bounding_box()
+    bottom = min(box["y"] + box["height"], app.viewport_size["height"])
+    x, y = box["x"] + box["width"] * 0.6, (max(box["y"], 0) + bottom) / 2
+    app.mouse.move(x, y)
+    app.mouse.down()
+    app.mouse.move(x - 120, y - 60, steps=8)
+    app.mouse.up()
+    view = mapprobe.wait_for_map(app, predicate=lambda s: s["view"]["zoom"] == 5)["view"]
+    assert (round(view["lat"], 1), round(view["lng"], 1)) != (41.0, 111.0), "the drag did nothing"
+    app.wait_for_timeout(800)  # streamlit-folium reports the view (debounced), a rerun follows
+    view = mapprobe.map_state(app)["view"]
+    before = mapprobe.map_state(app)
+
+    slider = app.get_by_role("slider").first
+    seen = {before["signature"]}
+    for key in ("ArrowRight", "PageUp", "End"):
+        slider.focus()
+        slider.press(key)
+        day = slider_date(app)
+        state = wait_for_date(app, day)
+        seen.add(state["signature"])
+        assert state["view"]["zoom"] == view["zoom"], f"zoom changed after {key}"
+        assert state["view"]["lat"] == pytest.approx(view["lat"], abs=1e-6)
+        assert state["view"]["lng"] == pytest.approx(view["lng"], abs=1e-6)
+        assert frame.evaluate("() => window.__sameMap === true"), "the map was re-created"
+    assert slider_date(app) == dt.date(1946, 5, 3)  # End
+    assert len(seen) >= 3, "moving the date did not change what is drawn"
+    assert PUPPET_FILL not in state["fills"]  # no puppet state is left in May 1946
+    app.wait_for_url("**date=1946-05-03**")  # the link follows once the rerun has finished
+    assert_clean(probe, app)
+
+
+def test_toggling_a_layer_removes_its_paths(app, streamlit_server, probe, atlas):
+    state = open_atlas(app, streamlit_server)
+    assert MPR_FILL in state["fills"]
+    shown = len(atlas.layers["mongolia"].on(DEFAULT_DAY))
+    sidebar = app.locator('[data-testid="stSidebar"]')
+    title = atlas.layers["mongolia"].spec.title("en")
+    sidebar.get_by_text(title, exact=True).click()
+    off = mapprobe.wait_for_map(app, predicate=lambda s: MPR_FILL not in s["fills"])
+    assert off["paths"] == state["paths"] - shown
+    assert "Mongolian PR" not in off["legend"]
+    app.wait_for_url(lambda url: "mongolia" not in link_layers(url))  # the link follows
+    sidebar.get_by_text(title, exact=True).click()
+    on = mapprobe.wait_for_map(app, predicate=lambda s: MPR_FILL in s["fills"])
+    assert on["paths"] == state["paths"]
+    assert_clean(probe, app)
+
+
+def test_switching_language_translates_legend_and_panels(app, streamlit_server, probe):
+    state = open_atlas(app, streamlit_server)
+    assert "Legend" in state["legend"]
+    assert app.get_by_text("What happened", exact=True).count() == 1
+    app.locator('[data-testid="stSidebar"]').get_by_text("Français", exact=True).click()
+    french = wait_for_date(app, DEFAULT_DAY, lang="fr")
+    assert french["legend"].startswith("Légende")
+    assert "RP mongole — État satellite" in french["legend"]
+    assert "Mongolian PR" not in french["legend"]
+    app.get_by_text("Ce qui s'est passé", exact=True).wait_for()
+    assert app.get_by_text("What happened", exact=True).count() == 0
+    assert app.locator('[data-testid="stSidebar"]').get_by_text("Couches", exact=True).count()
+    app.wait_for_url("**lang=fr**")
+    assert_clean(probe, app)
+
+
+def test_deep_link_shows_manchukuo_under_soviet_occupation(app, streamlit_server, probe):
+    open_atlas(app, streamlit_server, "/?date=1945-08-20")
+    state = wait_for_date(app, dt.date(1945, 8, 20))
+    assert slider_date(app) == dt.date(1945, 8, 20)
+    occupied = mapprobe.map_frame(app).evaluate(
+        """([fill, dash]) => Array.from(document.querySelectorAll('path.leaflet-interactive'))
+            .filter(p => (p.getAttribute('fill') || '').toUpperCase() === fill
+                      && p.getAttribute('stroke-dasharray') === dash).length""",
+        [USSR_FILL, OCCUPATION_DASH],
+    )
+    assert occupied >= 1, "no Soviet-occupied area drawn on 20 August 1945"
+    assert "USSR — military occupation" in state["legend"]
+    assert PUPPET_FILL not in state["fills"] or "Japan — puppet state" in state["legend"]
+    assert_clean(probe, app)
+
+
+def test_export_panel_downloads_a_real_png(app, streamlit_server, probe):
+    open_atlas(app, streamlit_server)
+    app.get_by_text("Export", exact=True).click()
+    app.locator("button:visible", has_text="Render").first.click()
+    button = app.locator("button:visible", has_text="Download atlas_1941-04-13_en.png")
+    failure = app.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    button.or_(failure).first.wait_for(timeout=90_000)
+    assert failure.count() == 0, f"the export failed: {failure.first.inner_text()[:500]}"
+    with app.expect_download(timeout=30_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "atlas_1941-04-13_en.png"
+    data = Path(download.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1600, 1000)
+    assert len(data) > 50_000, "a 1600×1000 map should not be nearly empty"
+    assert_clean(probe, app)

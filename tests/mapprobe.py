@@ -1,0 +1,110 @@
+"""Reading the streamlit-folium map from the outside: its frame, paths, view and date box.
+
+streamlit-folium draws the map in a same-origin iframe (``/component/streamlit_folium...``)
+whose global ``window.map`` is the Leaflet map; Leaflet draws vector layers as
+``path.leaflet-interactive`` with ``fill`` / ``stroke`` attributes. Used by the browser tests
+and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import time
+
+# Installed in every frame before any page script (context.add_init_script): timestamps of
+# key presses (top page) and of DOM changes inside map frames, and the size of the messages
+# the map frames receive (Streamlit passes the component's arguments by postMessage).
+INSTRUMENT_JS = r"""
+(() => {
+  if (window.__atlasProbe) return;
+  window.__atlasProbe = true;
+  let top_;
+  try { top_ = window.top; void top_.document; } catch (e) { return; }
+  if (window === top_) {
+    window.__atlas = {keyAt: 0, mutationAt: 0, mutations: 0, messageBytes: 0, messages: 0};
+    window.addEventListener('keydown', () => { window.__atlas.keyAt = Date.now(); }, true);
+    return;
+  }
+  const stats = () => top_.__atlas;
+  window.addEventListener('message', (e) => {
+    const s = stats(); if (!s) return;
+    let n = 0;
+    try { n = JSON.stringify(e.data).length; } catch (err) { n = 0; }
+    s.messageBytes += n; s.messages += 1;
+  });
+  const observe = () => {
+    new MutationObserver(() => {
+      const s = stats(); if (!s) return;
+      s.mutationAt = Date.now(); s.mutations += 1;
+    }).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                           characterData: true});
+  };
+  if (document.documentElement) observe();
+  else document.addEventListener('DOMContentLoaded', observe);
+})();
+"""
+
+# Evaluated in the top page: a summary of the newest streamlit-folium map on the page.
+MAP_STATE_JS = r"""
+() => {
+  const frames = Array.from(document.querySelectorAll('iframe'))
+    .filter(f => (f.src || '').includes('streamlit_folium'));
+  const f = frames[frames.length - 1];
+  if (!f || !f.contentDocument || !f.contentWindow) return null;
+  const doc = f.contentDocument, win = f.contentWindow;
+  const paths = Array.from(doc.querySelectorAll('path.leaflet-interactive'));
+  const box = doc.querySelector('.atlas-date-box');
+  let view = null;
+  if (win.map && win.map.getCenter) {
+    const c = win.map.getCenter();
+    view = {lat: c.lat, lng: c.lng, zoom: win.map.getZoom()};
+  }
+  return {
+    frames: frames.length,
+    paths: paths.length,
+    fills: Array.from(new Set(paths.map(p => (p.getAttribute('fill') || '').toUpperCase()))),
+    strokes: Array.from(new Set(paths.map(p => (p.getAttribute('stroke') || '').toUpperCase()))),
+    dashes: Array.from(new Set(paths.map(p => p.getAttribute('stroke-dasharray') || ''))),
+    signature: paths.map(p => (p.getAttribute('fill') || '') + (p.getAttribute('d') || '').length)
+      .join('|'),
+    dateBox: box ? box.textContent : null,
+    legend: (doc.querySelector('.atlas-legend') || {}).textContent || null,
+    view: view,
+    now: Date.now(),
+  };
+}
+"""
+
+STATS_JS = "() => Object.assign({}, window.__atlas || {})"
+
+
+def install(context) -> None:
+    """Instrument every page and frame of ``context`` (call before opening pages)."""
+    context.add_init_script(INSTRUMENT_JS)
+
+
+def map_state(page) -> dict | None:
+    return page.evaluate(MAP_STATE_JS)
+
+
+def map_frame(page):
+    """The Playwright frame of the newest streamlit-folium map, or None."""
+    frames = [f for f in page.frames if "streamlit_folium" in (f.url or "")]
+    return frames[-1] if frames else None
+
+
+def wait_for_map(page, timeout: float = 60.0, min_paths: int = 1, predicate=None) -> dict:
+    """Poll until the map shows at least ``min_paths`` paths (and ``predicate(state)``)."""
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        state = map_state(page)
+        if state and state["paths"] >= min_paths and (predicate is None or predicate(state)):
+            return state
+        time.sleep(0.05)
+    raise TimeoutError(f"map not ready after {timeout:.0f} s; last state: {_short(state)}")
+
+
+def _short(state: dict | None) -> dict | None:
+    if not state:
+        return state
+    return {k: v for k, v in state.items() if k != "signature"}

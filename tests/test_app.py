@@ -1,0 +1,179 @@
+"""The main page through Streamlit's AppTest: date, buttons, link, language, errors, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parent.parent
+D = dt.date.fromisoformat
+
+
+def open_app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    """What the page sends to the st_folium component (the map cannot render in AppTest)."""
+    maps = at.get("component_instance")
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json_args)
+
+
+def text(at: AppTest) -> str:
+    """The page's text as read: markdown (data is shown with markdown escapes) and HTML."""
+    markdown = "\n".join(m.value for m in at.markdown).replace("\\", "")
+    return markdown + "\n".join(html.unescape(h.value) for h in at.get("html"))
+
+
+def test_opens_on_the_day_of_the_pact():
+    at = open_app()
+    assert at.header[0].value.startswith("The Neutrality Pact atlas")
+    assert at.slider(key="w_date").value == D("1941-04-13")
+    args = map_args(at)
+    assert "manchukuo_puppet" in args["feature_group"]
+    assert "puppet state" in args["feature_group"]  # tooltip and legend
+    assert "Neutrality Pact signed in the Kremlin" in text(at)
+    assert at.query_params["date"] == "1941-04-13" and at.query_params["lang"] == "en"
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+
+
+def test_moving_the_date_changes_territories_without_remounting_the_map():
+    at = open_app()
+    before = map_args(at)
+    at.slider(key="w_date").set_value(D("1945-08-25")).run()
+    assert not at.exception
+    after = map_args(at)
+    assert "manchukuo_puppet" not in after["feature_group"]
+    assert "Manchuria under Soviet military occupation" in after["feature_group"]
+    assert "USSR — military occupation" in after["feature_group"]  # the legend
+    assert "Manchuria under Soviet military occupation" in text(at)  # the territory notes
+    # the same base map and component key: the browser swaps feature groups in place
+    assert after["key"] == before["key"] and after["script"] == before["script"]
+    assert at.query_params["date"] == "1945-08-25"
+
+
+def test_link_parameters_are_honoured():
+    at = open_app(date="1945-08-20", lang="fr", layers="manchukuo,korea")
+    assert at.header[0].value.startswith("L'atlas du pacte de neutralité")
+    assert at.slider(key="w_date").value == D("1945-08-20")
+    assert at.checkbox(key="w_layer_korea").value and at.checkbox(key="w_layer_manchukuo").value
+    assert not at.checkbox(key="w_layer_japan").value
+    args = map_args(at)
+    assert "Légende" in args["feature_group"] and "URSS" in args["feature_group"]
+    assert "japan_empire" not in args["feature_group"]
+    assert "Ce qui s'est passé" in [s.value for s in at.subheader]
+    assert not at.warning
+
+
+def test_view_parameters_open_the_map_there():
+    args = map_args(open_app(lat="44", lon="124.5", zoom="6"))
+    assert args["center"] == [44.0, 124.5] and args["zoom"] == 6
+
+
+@pytest.mark.parametrize(
+    ("start", "button", "expected"),
+    [
+        ("1941-01-31", "b_plus_month", "1941-02-28"),
+        ("1944-01-31", "b_plus_month", "1944-02-29"),
+        ("1941-03-31", "b_minus_month", "1941-02-28"),
+        ("1946-04-20", "b_plus_month", "1946-05-03"),  # clamped to the end of the atlas
+        ("1939-05-20", "b_minus_month", "1939-05-11"),  # and to its start
+        ("1941-04-13", "b_plus_week", "1941-04-20"),
+        ("1941-04-13", "b_minus_week", "1941-04-06"),
+        ("1941-04-13", "b_plus_day", "1941-04-14"),
+        ("1941-03-01", "b_minus_day", "1941-02-28"),
+        ("1941-04-13", "b_next_event", "1941-04-25"),
+        ("1941-04-13", "b_prev_event", "1940-09-27"),
+    ],
+)
+def test_buttons_move_the_date_as_labelled(start, button, expected):
+    at = open_app(date=start)
+    at.button(key=button).click().run()
+    assert not at.exception
+    assert at.session_state["atlas_date"] == D(expected)
+    assert at.slider(key="w_date").value == D(expected)
+    assert at.query_params["date"] == expected
+
+
+def test_jumps_to_a_named_event_and_from_an_event_card():
+    at = open_app()
+    at.selectbox(key="w_jump").set_value("ev_1945_08_09_invasion_of_manchuria").run()
+    assert at.session_state["atlas_date"] == D("1945-08-09")
+    assert at.selectbox(key="w_jump").value is None  # ready for the next jump
+    assert "00:01 Transbaikal (UTC+9)" in text(at)
+    at.pills(key="w_go_event").set_value("ev_1945_08_15_hirohito_broadcast").run()
+    assert at.session_state["atlas_date"] == D("1945-08-15")
+    assert at.pills(key="w_go_event").value is None
+
+
+def test_events_show_local_time_across_zones():
+    at = open_app(date="1945-08-08")
+    assert "17:00 Moscow (UTC+3) = 23:00 Tokyo = 14:00 UTC" in text(at)
+    assert "On this date" in text(at) and "Around this date" in text(at)
+
+
+def test_play_and_pause():
+    at = open_app(date="1945-08-01")
+    assert at.button(key="b_play").label == "▶ Play"
+    at.button(key="b_play").click().run()
+    assert at.session_state["atlas_playing"] and at.button(key="b_play").label == "⏸ Pause"
+    at.button(key="b_play").click().run()
+    assert not at.session_state["atlas_playing"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date": "1945-13-45", "lang": "xx", "layers": "atlantis", "zoom": "99", "lat": "1"},
+        {"date": "<script>alert(1)</script>", "basemap": "[x](javascript:alert(1))"},
+        {"date": "2001-09-11"},
+    ],
+)
+def test_bad_links_warn_and_fall_back(params):
+    at = open_app(**params)
+    assert at.warning, "a visible warning"
+    for warning in at.warning:  # values from the link are shown as text, never as markup
+        assert not re.search(r"(?<!\\)[<\[\]]", warning.value), warning.value
+    assert map_args(at)["feature_group"]
+    day = at.session_state["atlas_date"]
+    assert D("1939-05-11") <= day <= D("1946-05-03")
+
+
+def test_a_broken_layer_is_reported_and_the_rest_still_drawn(tmp_path, monkeypatch):
+    folder = tmp_path / "geodata"
+    shutil.copytree(REPO / "geodata", folder)
+    (folder / "korea.geojson").write_text('{"type": "FeatureCollection", "features": [', "utf-8")
+    japan = json.loads((folder / "japan.geojson").read_text("utf-8"))
+    japan["features"][0]["properties"]["sources"] = []
+    (folder / "japan.geojson").write_text(json.dumps(japan), "utf-8")
+    monkeypatch.setenv("ATLAS_GEODATA", str(folder))
+    at = open_app()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Korea" in warnings and "malformed JSON" in warnings
+    assert "Japan and Taiwan" in warnings
+    assert "manchukuo_puppet" in map_args(at)["feature_group"]
+
+
+def test_exports_render_and_offer_a_download():
+    at = open_app(date="1945-08-20")
+    at.number_input(key="image_width").set_value(400)
+    at.number_input(key="image_height").set_value(300)
+    at.button(key="export_image").click().run()
+    assert not at.exception
+    download = at.get("download_button")
+    assert any("atlas_1945-08-20_en.png" in str(d.proto) for d in download)
+    at.button(key="export_html").click().run()
+    assert any("neutrality_pact_atlas_en.html" in str(d.proto) for d in at.get("download_button"))
