@@ -8,6 +8,15 @@ import re
 
 # Reference zones shown beside an event's local time (fixed offsets in force 1939–46).
 REFERENCE_ZONES = (("Moscow", "Moscou", 3), ("Tokyo", "Tokyo", 9))
+# French names of the zone labels used in the events data.
+ZONE_NAMES_FR = {
+    "Hawaii": "Hawaï",
+    "Malaya": "Malaisie",
+    "Manchukuo": "Mandchoukouo",
+    "Moscow": "Moscou",
+    "Tokyo": "Tokyo",
+    "Transbaikal": "Transbaïkalie",
+}
 _URL = re.compile(r"(https?://[^\s<>\"']+)")
 
 
@@ -31,6 +40,8 @@ def describe_time(event: dict, lang: str) -> str | None:
         return None
     moment = event_moment(event["date"], time, offset)
     zone = event.get("time_zone") or f"UTC{offset}"
+    if lang == "fr":
+        zone = ZONE_NAMES_FR.get(zone, zone)
     parts = [f"{time} {zone} (UTC{_short(offset)})"]
     local_offset = parse_offset(offset)
     for name_en, name_fr, hours in REFERENCE_ZONES:

@@ -106,6 +106,11 @@ def legend_html(entries: list[LegendEntry], lang: str) -> str:
                 f'fill-opacity="{entry.fill_opacity}" stroke="{escape(entry.stroke)}" '
                 f'stroke-width="1.5"{dash}/>'
             )
+        elif entry.kind == "point":
+            swatch = (
+                f'<circle cx="11" cy="7" r="5" fill="{escape(entry.fill)}" '
+                f'stroke="{escape(entry.stroke)}" stroke-width="1.5"/>'
+            )
         else:
             swatch = (
                 f'<line x1="1" y1="7" x2="21" y2="7" stroke="{escape(entry.stroke)}" '

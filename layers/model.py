@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from layers.temporal import TemporalIndex
+from layers.temporal import TemporalIndex, axis_progress
 from layers.validate import Problem
 
 ATLAS_START = dt.date(1939, 5, 11)
@@ -99,16 +99,18 @@ def snapshot(atlas: Atlas, day: dt.date, layer_ids: list[str] | None = None) -> 
 def state_key(atlas: Atlas, day: dt.date, layer_ids: list[str]) -> tuple:
     """Equal keys mean identical maps: used to skip re-rendering when nothing changed.
 
-    August 1945 axes advance day by day, so while one is shown the day itself is part of the key.
+    August 1945 axes advance along their waypoints, so their progress is part of the key.
     """
     key = []
     for layer_id in sorted(layer_ids):
         layer = atlas.layers.get(layer_id)
         if layer is None:
             continue
-        epoch = layer.index.epoch(day)
-        moving = layer.spec.id == "august_storm" and len(layer.index.active(day)) > 0
-        key.append((layer_id, epoch, str(day) if moving else None))
+        progress = None
+        if "waypoints" in layer.frame:
+            shown = layer.on(day)["waypoints"]
+            progress = tuple(axis_progress(w, day) for w in shown if isinstance(w, list))
+        key.append((layer_id, layer.index.epoch(day), progress))
     return tuple(key)
 
 

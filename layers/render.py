@@ -229,21 +229,10 @@ def legend_box_html(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str)
     if storm is not None and not storm.empty and has_planned_part(storm, day):
         label = t("legend_ahead", lang)
         entries.append(LegendEntry("axis:planned", label, "line", TEXT, TEXT, dash="1 4"))
-    html = legend_html(entries, lang)
     if EVENTS_ID in layer_ids and nearby_events(atlas, day):
-        html = html[: -len("</div>")] + _event_legend_rows(lang) + "</div>"
-    return html
-
-
-def _event_legend_rows(lang: str) -> str:
-    rows = []
-    for fill, key in ((TEXT, "legend_event_today"), (LAND, "legend_event_near")):
-        swatch = f'<circle cx="11" cy="7" r="5" fill="{fill}" stroke="{TEXT}" stroke-width="1.5"/>'
-        rows.append(
-            f'<div class="atlas-legend-row"><svg width="22" height="14">{swatch}</svg>'
-            f"<span>{escape(t(key, lang))}</span></div>"
-        )
-    return "".join(rows)
+        for fill, key in ((TEXT, "legend_event_today"), (LAND, "legend_event_near")):
+            entries.append(LegendEntry(key, t(key, lang), "point", fill, TEXT))
+    return legend_html(entries, lang)
 
 
 def _url(store: GeometryStore | None) -> str | None:

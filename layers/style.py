@@ -102,7 +102,7 @@ class LegendEntry:
 
     key: str
     label: str
-    kind: str  # "area" or "line"
+    kind: str  # "area", "line" or "point"
     fill: str
     stroke: str
     fill_opacity: float = 0.55

@@ -36,3 +36,8 @@ def test_escape_and_links_only_for_http():
     assert html.endswith("</a>&lt;2&gt;")
     hostile = source_html("javascript:alert(1) <img src=x onerror=alert(1)>")
     assert "<a" not in hostile and "<img" not in hostile
+
+
+def test_zone_names_are_translated():
+    event = {"date": "1945-08-08", "time": "17:00", "utc_offset": "+03:00", "time_zone": "Moscow"}
+    assert describe_time(event, "fr").startswith("17:00 Moscou (UTC+3) = 23:00 Tokyo")

@@ -61,3 +61,8 @@ def test_legend_is_inert_and_shows_patterns():
 
 def test_french_tooltip_falls_back_to_the_english_name():
     assert "<b>Kalgan</b>" in tooltip_html({"name_en": "Kalgan", "name_fr": None}, "fr")
+
+
+def test_legend_point_entries_draw_a_circle():
+    html = legend_html([LegendEntry("e", "Event", "point", "#2B2B2B", "#2B2B2B")], "en")
+    assert "<circle" in html and "Event" in html
