@@ -83,19 +83,24 @@ def sidebar(atlas: Atlas, lang: str) -> None:
         side.caption(t("online_note", lang))
 
 
-def date_controls(atlas: Atlas, lang: str) -> None:
-    """Slider (one day a step), step buttons, event jumps and playback."""
-    day = st.session_state[state.DATE]
-    st.session_state["w_date"] = day
+def date_slider(lang: str, key: str = "w_date") -> None:
+    """The atlas date slider (one day a step), bound to the date shared by every page."""
+    st.session_state[key] = st.session_state[state.DATE]
     st.slider(
         t("date", lang),
         min_value=ATLAS_START,
         max_value=ATLAS_END,
         step=dt.timedelta(days=1),
         format="YYYY-MM-DD",
-        key="w_date",
-        on_change=lambda: state.set_date(st.session_state["w_date"]),
+        key=key,
+        on_change=lambda: state.set_date(st.session_state[key]),
     )
+
+
+def date_controls(atlas: Atlas, lang: str) -> None:
+    """Slider (one day a step), step buttons, event jumps and playback."""
+    date_slider(lang)
+    day = st.session_state[state.DATE]
     steps = st.columns(len(STEPS) + 1)
     for column, (label, unit, amount) in zip(steps, STEPS, strict=False):
         column.button(

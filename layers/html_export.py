@@ -36,7 +36,7 @@ from layers.model import (
     Atlas,
     snapshot,
 )
-from layers.static import EVENT_DAYS, EVENTS, ExportError, project
+from layers.static import EVENT_DAYS, EVENTS, check_layers, project
 
 COORD_DIGITS = 3  # about 100 m: finer than anything drawn in this atlas
 DEFAULT_VIEW = ((18.0, 70.0), (58.0, 160.0))  # south-west, north-east (lat, lon)
@@ -79,14 +79,10 @@ def script_json(value: object) -> str:
 
 
 def _layer_ids(atlas: Atlas, layer_ids: Iterable[str] | None) -> list[str]:
+    """Every layer by default (the page can switch them), else the checked ids."""
     if layer_ids is None:
         return [s.id for s in atlas.specs()] + [EVENTS]
-    ids = list(layer_ids)
-    unknown = [i for i in ids if i not in atlas.layers and i != EVENTS]
-    if unknown:
-        known = ", ".join([*sorted(atlas.layers), EVENTS])
-        raise ExportError(f"unknown layer id {unknown[0]!r} (known: {known})")
-    return ids
+    return check_layers(atlas, layer_ids)
 
 
 def _layer(atlas: Atlas, layer_id: str, lang: str) -> dict:

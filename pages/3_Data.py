@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 
 import streamlit as st
 
-from atlas_app import state
+from atlas_app import controls, state
 from atlas_app.data_tables import attribute_table, events_csv, snapshot_geojson
 from atlas_app.state import plain
 from layers.i18n import format_date, t
-from layers.model import ATLAS_END, ATLAS_START, snapshot
+from layers.model import snapshot
 from layers.user_layers import read_upload
 
 atlas = state.setup_page("data_title")
 lang = state.lang()
 state.link_to_atlas()
 
-st.session_state["w_data_date"] = st.session_state[state.DATE]
-st.slider(
-    t("date", lang),
-    min_value=ATLAS_START,
-    max_value=ATLAS_END,
-    step=dt.timedelta(days=1),
-    format="YYYY-MM-DD",
-    key="w_data_date",
-    on_change=lambda: state.set_date(st.session_state["w_data_date"]),
-)
+controls.date_slider(lang, key="w_data_date")
 day = st.session_state[state.DATE]
 st.caption(t("data_intro", lang, date=format_date(day, lang)))
 
