@@ -69,7 +69,9 @@ def sidebar(atlas: Atlas, lang: str) -> None:
     for layer_id in order:
         key = f"w_layer_{layer_id}"
         st.session_state[key] = layer_id in st.session_state[state.LAYERS]
-        side.checkbox(titles[layer_id], key=key, on_change=_toggle_layer, args=(layer_id, key))
+        side.checkbox(
+            state.plain(titles[layer_id]), key=key, on_change=_toggle_layer, args=(layer_id, key)
+        )
     st.session_state["w_basemap"] = st.session_state[state.BASEMAP]
     side.radio(
         t("basemap", lang),

@@ -100,8 +100,10 @@ def markdown(result: dict) -> str:
         target = ""
         if row["target"]:
             op, bound, unit = result["targets"][row["target"]]
-            bound_text = "yes" if unit == "bool" else fmt_value(bound, unit)
-            target = f"{op.replace('<=', '≤').replace('>=', '≥')} {bound_text}: "
+            if unit == "bool":
+                target = "yes: "
+            else:
+                target = f"{op.replace('<=', '≤').replace('>=', '≥')} {fmt_value(bound, unit)}: "
             target += "met" if row["met"] else "**missed**"
         lines.append(f"| {row['name']} | {shown} | {target} |")
     return "\n".join(lines)

@@ -91,7 +91,7 @@ with tables:
     )
     for layer_id, frame in shown.items():
         layer = atlas.layers[layer_id]
-        with st.expander(f"{layer.spec.title(lang)} ({len(frame)})", expanded=False):
+        with st.expander(f"{plain(layer.spec.title(lang))} ({len(frame)})", expanded=False):
             if frame.empty:
                 st.caption(t("no_features", lang))
             else:
