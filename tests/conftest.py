@@ -20,14 +20,12 @@ from pathlib import Path
 import pytest
 
 from tests.harness import (
-    REPO,
     PageProbe,
-    ServerError,
     guarded_context,
     in_ci,
     launch_chromium,
     screenshot_path,
-    start_streamlit,
+    served_atlas,
     watch_page,
 )
 
@@ -49,16 +47,8 @@ def unavailable(reason: str):
 @pytest.fixture(scope="session")
 def streamlit_server():
     """The atlas (app.py in the repository root) served on a free port; yields its base URL."""
-    if not (REPO / "app.py").exists():
-        unavailable("app.py does not exist yet")
-    try:
-        server = start_streamlit("app.py", cwd=REPO, timeout=60)
-    except ServerError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with served_atlas() as url:
+        yield url
 
 
 # Module scope: a test module that starts its own sync Playwright (tests/test_html_export.py)

@@ -162,6 +162,21 @@ def start_streamlit(
         time.sleep(0.1)
 
 
+@contextlib.contextmanager
+def served_atlas(env: dict[str, str] | None = None):
+    """Serve app.py (``env`` added) for the block; a server that cannot start fails the test."""
+    import pytest
+
+    try:
+        server = start_streamlit("app.py", cwd=REPO, env=env, timeout=60)
+    except ServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
 def health(url: str) -> bool:
     """``GET /_stcore/health`` answers ``ok``."""
     try:

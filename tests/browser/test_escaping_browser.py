@@ -17,7 +17,7 @@ import pytest
 
 from layers.style import CONTROLLER_COLOURS
 from tests import mapprobe
-from tests.harness import REPO, ServerError, start_streamlit
+from tests.harness import REPO, served_atlas
 
 pytestmark = pytest.mark.browser
 
@@ -144,16 +144,8 @@ def hostile_geodata(folder) -> None:
 def hostile_server(tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("hostile_geodata")
     hostile_geodata(folder)
-    if not (REPO / "app.py").exists():
-        pytest.skip("app.py does not exist yet")
-    try:
-        server = start_streamlit("app.py", env={"ATLAS_GEODATA": str(folder)}, timeout=60)
-    except ServerError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with served_atlas(env={"ATLAS_GEODATA": str(folder)}) as url:
+        yield url
 
 
 def test_hostile_data_is_shown_as_text(page, probe, hostile_server):
