@@ -11,8 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-EARTH_RADIUS = 6_378_137.0
-MAX_LAT = 85.051_128_78
+from layers.mercator import project, unproject
+
 MID_ARROW_SPACING = 900_000.0  # projected metres between mid-route arrows
 MAX_MID_ARROWS = 4
 
@@ -29,10 +29,8 @@ class Arrow:
 
 def mercator(lon: float, lat: float) -> tuple[float, float]:
     """Web Mercator (EPSG:3857) metres of a lon/lat point."""
-    lat = max(-MAX_LAT, min(MAX_LAT, lat))
-    x = EARTH_RADIUS * math.radians(lon)
-    y = EARTH_RADIUS * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-    return x, y
+    x, y = project(lon, lat)
+    return float(x), float(y)
 
 
 def bearing(start: Sequence[float], end: Sequence[float]) -> float:
@@ -88,6 +86,5 @@ def _at_distance(points, projected, lengths, distance: float) -> Arrow:
 
 
 def _unproject(x: float, y: float) -> tuple[float, float]:
-    lon = math.degrees(x / EARTH_RADIUS)
-    lat = math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2)
-    return lon, lat
+    lon, lat = unproject(x, y)
+    return float(lon), float(lat)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 
 # Reference zones shown beside an event's local time (fixed offsets in force 1939–46).
@@ -83,3 +84,11 @@ def source_html(source: str) -> str:
         else:
             pieces.append(escape(piece))
     return "".join(pieces)
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside ``<script>``: no ``<``, ``>``, ``&`` or line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

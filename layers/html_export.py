@@ -14,7 +14,6 @@ pre-escaped HTML; plain strings go through ``textContent``. The JSON is made saf
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from collections.abc import Iterable
@@ -25,7 +24,7 @@ import shapely
 from shapely.geometry import mapping
 
 from layers import style
-from layers.eventtext import escape
+from layers.eventtext import escape, script_json
 from layers.html_parts import event_html, legend_html, popup_html, tooltip_html
 from layers.i18n import format_date, normalise_language, t
 from layers.model import (
@@ -65,14 +64,6 @@ def standalone_html(atlas: Atlas, *, lang: str = "en", layer_ids: list[str] | No
         "colours": {"text": style.TEXT, "land": style.LAND},
     }
     return _page(data, atlas, ids, lang)
-
-
-def script_json(value: object) -> str:
-    """JSON that is safe inside ``<script>``: no ``<``, ``>``, ``&`` or line separators."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, code)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 # ---------------------------------------------------------------- data

@@ -15,15 +15,8 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
+from layers.eventtext import script_json
 from layers.style import COAST, LAND, SEA, TEXT
-
-
-def script_json(value: object) -> str:
-    """JSON that can sit inside an HTML ``<script>`` block whatever strings it holds."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, code)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 class _Rendered(Element):

@@ -21,6 +21,7 @@ Modules: :mod:`~layers.static.image` (the entry points), :mod:`~layers.static.ch
 :mod:`~layers.static.strokes` and :mod:`~layers.static.cache`.
 """
 
+from layers.mercator import EARTH_RADIUS, MAX_LAT, project
 from layers.static.checks import (
     DEFAULT_BOUNDS,
     FORMATS,
@@ -40,7 +41,6 @@ from layers.static.checks import (
 from layers.static.features import EVENT_DAYS, EVENTS
 from layers.static.fonts import font_families
 from layers.static.image import pixel_of, render_array, render_image
-from layers.static.projection import EARTH_RADIUS, MAX_LAT, project
 
 __all__ = [
     "DEFAULT_BOUNDS",

@@ -6,9 +6,9 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
+from layers.mercator import MAX_LAT
 from layers.model import ATLAS_END, ATLAS_START, Atlas
 from layers.static.features import EVENTS
-from layers.static.projection import MAX_LAT
 
 DEFAULT_BOUNDS = (70.0, 18.0, 160.0, 58.0)
 FORMATS = ("png", "svg", "pdf")

@@ -12,12 +12,13 @@ from matplotlib.lines import Line2D
 
 from layers import style
 from layers.i18n import format_date, t
+from layers.mercator import project
 from layers.model import Atlas, snapshot
 from layers.static import legend, routes
 from layers.static.features import EVENTS, events_shown, name, rows, text, whole
 from layers.static.fonts import can_draw
 from layers.static.labels import Labels, aligned, anchors, box_inside, label_size
-from layers.static.projection import geometry, project
+from layers.static.projection import geometry
 from layers.static.scaffold import Scaffold
 from layers.static.strokes import PX, dashes
 

@@ -10,11 +10,11 @@ import matplotlib
 import numpy as np
 
 from layers.i18n import format_date, t
+from layers.mercator import project
 from layers.model import Atlas, state_key
 from layers.static.checks import check_bounds, check_format, check_request
 from layers.static.features import EVENTS, events_shown
 from layers.static.frame import draw
-from layers.static.projection import project
 from layers.static.scaffold import scaffold_for
 from layers.static.view import View, view_of
 

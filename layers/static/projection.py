@@ -1,33 +1,22 @@
-"""Web Mercator (EPSG:3857): points, and geometries projected and simplified once per process."""
+"""Geometries projected to Web Mercator and simplified, once per process."""
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 import numpy as np
 import shapely
 from matplotlib.path import Path
 
+from layers.mercator import project, unproject
 from layers.static.cache import ByIdentity
-
-EARTH_RADIUS = 6378137.0  # EPSG:3857 sphere
-MAX_LAT = 85.05112878
 
 _PATHS = ByIdentity(4096)  # geometry → projected, simplified path or shape
 
 
-def project(lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude and latitude in degrees to Web Mercator metres (EPSG:3857)."""
-    lat = np.clip(np.asarray(lat, dtype=float), -MAX_LAT, MAX_LAT)
-    x = EARTH_RADIUS * np.radians(np.asarray(lon, dtype=float))
-    y = EARTH_RADIUS * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
-
-
 def lat_of(y: float) -> float:
     """The latitude in degrees of a Web Mercator ``y`` in metres."""
-    return math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS)) - math.pi / 2)
+    return float(unproject(0.0, y)[1])
 
 
 def geometry(geom, tolerance: float, kind: Literal["polygon", "line", "shape"]):

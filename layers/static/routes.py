@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from layers import style
-from layers.static.projection import project
+from layers.mercator import project
 from layers.temporal import axis_progress
 
 if TYPE_CHECKING:

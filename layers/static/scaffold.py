@@ -18,11 +18,12 @@ from matplotlib.transforms import Bbox
 
 from layers import style
 from layers.i18n import t
+from layers.mercator import project
 from layers.model import Atlas
 from layers.static import fonts
 from layers.static.cache import ByIdentity
 from layers.static.labels import Boxes, Labels, aligned, label_size
-from layers.static.projection import geometry, project
+from layers.static.projection import geometry
 from layers.static.view import View
 
 _SCAFFOLDS = ByIdentity(6)  # base map slice → figure with what does not change by date

@@ -6,7 +6,8 @@ import functools
 import math
 from dataclasses import dataclass
 
-from layers.static.projection import EARTH_RADIUS, MAX_LAT, lat_of, project
+from layers.mercator import EARTH_RADIUS, MAX_LAT, project
+from layers.static.projection import lat_of
 
 
 @dataclass(frozen=True)
