@@ -90,6 +90,9 @@ def test_keyboard_scrubbing_changes_the_map_but_not_the_view(app, streamlit_serv
     frame.evaluate("() => { window.__sameMap = true; }")  # gone if the iframe is re-created
     # The user zooms in with the control and drags the map somewhere else.
     frame.locator("a.leaflet-control-zoom-in").click()
+    # Let the zoom animation end and the rerun it triggers settle before dragging.
+    mapprobe.wait_for_map(app, predicate=lambda s: s["view"]["zoom"] == 5)
+    app.wait_for_timeout(800)
     iframe = app.locator("iframe[src*='streamlit_folium']")
     iframe.scroll_into_view_if_needed()
     box = iframe.bounding_box()
