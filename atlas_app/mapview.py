@@ -1,74 +1,71 @@
-"""The map on the page: a cached base map that stays mounted, and cached date feature groups.
+"""The map on the page: a base map that stays mounted, and feature groups cached per state.
 
 streamlit-folium re-mounts its iframe (losing zoom and centre) whenever the base map's script
 changes, and swaps the feature groups in place when only they change. So the base map is
-built once per (language, base) and each feature group once per state: a date change sends
-new groups, nothing else, and the view stays where the user left it.
-
-streamlit-folium attaches the groups to the map and renames elements while rendering, so
-calls that use a cached map are serialised by a lock and the groups are detached afterwards.
+rendered once per (language, base) and each feature group's script once per state and slot
+(:mod:`atlas_app.mapcomponent`): a date change sends new groups, nothing else, and the view
+stays where the user left it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from atlas_app import state
+from atlas_app import mapcomponent, state
 from layers import render
 from layers.loading import geodata_folder
 from layers.model import Atlas, state_key
 
 MAP_HEIGHT = 640
 RETURNED = ["bounds", "zoom", "center"]  # for the link's view and the export's area
-_RENDER_LOCK = threading.Lock()
 MOUNT_VIEW = "_atlas_mount_view"
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)
-def cached_base_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str):
+def mounted_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str):
     """The date-independent map for a language and base (``token`` names atlas and store)."""
-    return render.base_map(_atlas, lang, basemap, store=_store)
+    return mapcomponent.mount(render.base_map(_atlas, lang, basemap, store=_store))
 
 
 @st.cache_resource(max_entries=3000, show_spinner=False)
-def _cached_layer_group(_atlas: Atlas, _store, _day: dt.date, token: str, key: tuple, lang: str):
-    """A shipped layer's group, built once per state (equal ``key``: identical group)."""
-    return render.layer_group(_atlas, key[0][0], _day, lang, _store)
+def _layer_script(_atlas: Atlas, _store, _day: dt.date, token: str, key: tuple, lang: str, slot):
+    """A shipped layer's group script, made once per state (equal ``key``: identical group)."""
+    group = render.layer_group(_atlas, key[0][0], _day, lang, _store)
+    return mapcomponent.group_script(group, slot)
 
 
 @st.cache_resource(max_entries=1000, show_spinner=False)
-def _cached_events_group(_atlas: Atlas, _store, token: str, day: dt.date, lang: str):
-    return render.events_group(_atlas, day, lang, _store)
+def _events_script(_atlas: Atlas, _store, token: str, day: dt.date, lang: str, slot: int):
+    return mapcomponent.group_script(render.events_group(_atlas, day, lang, _store), slot)
 
 
 @st.cache_resource(max_entries=1000, show_spinner=False)
-def _cached_overlay_group(_atlas: Atlas, token: str, day: dt.date, ids: tuple, lang: str):
-    return render.overlay_group(_atlas, day, list(ids), lang)
+def _overlay_script(_atlas: Atlas, token: str, day: dt.date, ids: tuple, lang: str, slot: int):
+    return mapcomponent.group_script(render.overlay_group(_atlas, day, list(ids), lang), slot)
 
 
-def date_groups(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> list:
-    """The feature groups of ``day``, each built once per state and reused."""
+def group_scripts(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> list[str]:
+    """The feature groups of ``day`` as scripts, each made once per state and slot."""
     store, shipped = _shipped()
     token = f"{state.atlas_token()}|{shipped}"  # the shipped data with this session's uploads
-    user_groups = st.session_state.setdefault("_user_groups", {})
-    groups = []
+    user_scripts = st.session_state.setdefault("_user_groups", {})
+    scripts = []
     for spec in render.drawn_specs(atlas, layer_ids):
-        key = state_key(atlas, day, [spec.id])
+        key, slot = state_key(atlas, day, [spec.id]), len(scripts)
         if spec.id in atlas.user_layer_ids:  # kept in the session, like the upload itself
-            cache_key = (token, key, lang)
-            if cache_key not in user_groups:
-                user_groups[cache_key] = render.layer_group(atlas, spec.id, day, lang, store)
-            groups.append(user_groups[cache_key])
+            cache_key = (token, key, lang, slot)
+            if cache_key not in user_scripts:
+                group = render.layer_group(atlas, spec.id, day, lang, store)
+                user_scripts[cache_key] = mapcomponent.group_script(group, slot)
+            scripts.append(user_scripts[cache_key])
         else:
-            groups.append(_cached_layer_group(atlas, store, day, shipped, key, lang))
+            scripts.append(_layer_script(atlas, store, day, shipped, key, lang, slot))
     if render.EVENTS_ID in layer_ids:
-        groups.append(_cached_events_group(atlas, store, shipped, day, lang))
-    groups.append(_cached_overlay_group(atlas, token, day, tuple(layer_ids), lang))
-    return groups
+        scripts.append(_events_script(atlas, store, shipped, day, lang, len(scripts)))
+    scripts.append(_overlay_script(atlas, token, day, tuple(layer_ids), lang, len(scripts)))
+    return scripts
 
 
 def show_map(
@@ -85,25 +82,15 @@ def show_map(
 ) -> dict | None:
     """Draw the map; ``view`` (lat, lon, zoom) is applied once when the map mounts."""
     store, shipped = _shipped()
-    base = cached_base_map(atlas, store, shipped, lang, basemap)
-    groups = date_groups(atlas, day, layer_ids, lang)
-    center = (view[0], view[1]) if view else None
-    with _RENDER_LOCK:
-        _detach_groups(base)
-        try:
-            return st_folium(
-                base,
-                key=key,
-                height=height,
-                use_container_width=True,
-                returned_objects=RETURNED if returned is None else returned,
-                feature_group_to_add=groups,
-                center=center,
-                zoom=view[2] if view else None,
-                render=False,
-            )
-        finally:
-            _detach_groups(base)
+    return mapcomponent.map_component(
+        mounted_map(atlas, store, shipped, lang, basemap),
+        group_scripts(atlas, day, layer_ids, lang),
+        key=key,
+        height=height,
+        returned_objects=RETURNED if returned is None else returned,
+        center=(view[0], view[1]) if view else None,
+        zoom=view[2] if view else None,
+    )
 
 
 def _shipped() -> tuple[render.GeometryStore | None, str]:
@@ -111,12 +98,6 @@ def _shipped() -> tuple[render.GeometryStore | None, str]:
     folder = str(geodata_folder())
     store = state.geometry_store(folder)
     return store, f"{folder}|{store.url if store else ''}"
-
-
-def _detach_groups(base) -> None:
-    """Remove the groups streamlit-folium attached, so the base map's script never changes."""
-    for name in [n for n in base._children if n.startswith("feature_group_feature_group_")]:
-        del base._children[name]
 
 
 def mount_view() -> tuple[float, float, int] | None:

@@ -1,13 +1,15 @@
 """Server: the state on a date and the map update the app sends, over 200 random dates.
 
-Three measurements per date, all in this process with the app's own functions:
+Measured in this process with the app's own code, Streamlit running bare:
 
 * ``snapshot`` — what holds on the date (temporal index + cached slices);
-* ``groups uncached`` — :func:`layers.render.date_groups`, every feature group built anew;
-* ``app rerun`` — what a date change costs the server in the app: the groups through a
-  per-state cache like :mod:`atlas_app.mapview`'s (layer groups per epoch, events and overlay
-  per day), then ``st_folium`` with ``feature_group_to_add`` exactly as the app calls it
-  (serialising the groups and the mounted base map), Streamlit running bare.
+* ``groups uncached`` — every feature group of the date built anew and rendered to the
+  script the browser receives (:func:`layers.render.date_groups` +
+  :func:`atlas_app.mapcomponent.group_script`), as if no cache existed;
+* ``app update`` — what a date change costs the server in the app:
+  :func:`atlas_app.mapview.show_map`, as the main page calls it (the mounted base map, the
+  feature-group scripts cached per state, the component call), on dates never shown before
+  and then on dates shown before.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ import random
 import time
 
 from benchmarks.stats import Row, summary
-from layers.loading import load_atlas
-from layers.model import ATLAS_END, ATLAS_START, snapshot, state_key
+from layers.model import ATLAS_END, ATLAS_START, snapshot
 
 N_DATES = 200
 SPAN = (ATLAS_END - ATLAS_START).days
@@ -39,16 +40,22 @@ def _quiet_streamlit() -> None:
 
 def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
     _quiet_streamlit()
-    from streamlit_folium import st_folium
+    import streamlit as st
 
+    from atlas_app import mapcomponent, mapview, state
     from layers import render
 
     _quiet_streamlit()
-    atlas = load_atlas()
+    st.cache_resource.clear()
+    folder = str(state.geodata_folder())
+    atlas = state.shipped_atlas(folder)
+    store = state.geometry_store(folder)
     ids = [*atlas.default_layer_ids(), render.EVENTS_ID]
     rng = random.Random(1941)
-    days = [ATLAS_START + dt.timedelta(days=rng.randrange(SPAN + 1)) for _ in range(n_dates)]
-    base = render.base_map(atlas, "en")
+    days = sorted(
+        {ATLAS_START + dt.timedelta(days=rng.randrange(SPAN + 1)) for _ in range(n_dates)}
+    )
+    rng.shuffle(days)
 
     snap_ms, build_ms = [], []
     for day in days:
@@ -56,62 +63,22 @@ def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
         snapshot(atlas, day, ids)
         snap_ms.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
-        render.date_groups(atlas, day, ids, "en")
+        groups = render.date_groups(atlas, day, ids, "en", store)
+        [mapcomponent.group_script(group, slot) for slot, group in enumerate(groups)]
         build_ms.append((time.perf_counter() - start) * 1000)
 
-    layer_cache: dict = {}
-    day_cache: dict = {}
-
-    def cached_groups(day: dt.date) -> list:
-        groups = []
-        for spec in render.drawn_specs(atlas, ids):
-            key = (spec.id, state_key(atlas, day, [spec.id]))
-            if key not in layer_cache:
-                layer_cache[key] = render.layer_group(atlas, spec.id, day, "en")
-            groups.append(layer_cache[key])
-        if day not in day_cache:
-            day_cache[day] = (
-                render.events_group(atlas, day, "en"),
-                render.overlay_group(atlas, day, ids, "en"),
-            )
-        groups.extend(day_cache[day])
-        return groups
-
-    def detach() -> None:
-        for name in [n for n in base._children if n.startswith("feature_group_feature_group_")]:
-            del base._children[name]
-
-    def rerun(day: dt.date) -> None:
+    def update(day: dt.date) -> float:
+        start = time.perf_counter()
         snapshot(atlas, day, ids)
-        groups = cached_groups(day)
-        try:
-            st_folium(
-                base,
-                key="atlas_map",
-                height=640,
-                use_container_width=True,
-                returned_objects=["bounds", "zoom", "center"],
-                feature_group_to_add=groups,
-                render=False,
-            )
-        finally:
-            detach()
+        mapview.show_map(atlas, day, ids, "en", "atlas", key="atlas_map")
+        return (time.perf_counter() - start) * 1000
 
-    rerun(days[0])  # the first call renders the base map once, as the app's first run does
-    rerun_ms, serialise_ms = [], []
-    rng = random.Random(1945)
-    steps = [ATLAS_START + dt.timedelta(days=rng.randrange(SPAN + 1)) for _ in range(n_dates)]
-    for day in steps:
-        start = time.perf_counter()
-        rerun(day)
-        rerun_ms.append((time.perf_counter() - start) * 1000)
-    for day in steps[:50]:  # everything cached: only the serialisation is left
-        start = time.perf_counter()
-        rerun(day)
-        serialise_ms.append((time.perf_counter() - start) * 1000)
+    update(ATLAS_START)  # the first run mounts the base map once, as the app's first run does
+    new_ms = [update(day) for day in days]
+    seen_ms = [update(day) for day in days]
 
     snap, build = summary(snap_ms), summary(build_ms)
-    app, ser = summary(rerun_ms), summary(serialise_ms)
+    new, seen = summary(new_ms), summary(seen_ms)
     rows = [
         Row("server: snapshot, p50", snap["p50"], "ms", None, f"p95 {snap['p95']:.2f} ms"),
         Row(
@@ -119,28 +86,28 @@ def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
             build["p50"],
             "ms",
             None,
-            f"p95 {build['p95']:.1f} ms (render.date_groups)",
+            f"p95 {build['p95']:.1f} ms (groups and their scripts, no cache)",
         ),
         Row(
-            "server: app update on a new date, p50",
-            app["p50"],
+            "server: app update on a date never shown, p50",
+            new["p50"],
             "ms",
             "server_update_p50_ms",
-            f"p95 {app['p95']:.1f} ms; cached groups + st_folium serialisation",
+            f"p95 {new['p95']:.1f} ms; snapshot + mapview.show_map",
         ),
         Row(
-            "server: of which st_folium serialisation, p50",
-            ser["p50"],
+            "server: app update on a date shown before, p50",
+            seen["p50"],
             "ms",
             None,
-            f"p95 {ser['p95']:.1f} ms (all groups cached)",
+            f"p95 {seen['p95']:.1f} ms (every group cached)",
         ),
     ]
     detail = {
-        "dates": n_dates,
+        "dates": len(days),
         "snapshot_ms": snap,
         "groups_uncached_ms": build,
-        "app_update_ms": app,
-        "serialisation_only_ms": ser,
+        "app_update_new_date_ms": new,
+        "app_update_seen_date_ms": seen,
     }
     return rows, detail
