@@ -104,6 +104,29 @@ def wait_for_map(page, timeout: float = 60.0, min_paths: int = 1, predicate=None
     raise TimeoutError(f"map not ready after {timeout:.0f} s; last state: {_short(state)}")
 
 
+SCRIPT_STATE_JS = (
+    "() => (document.querySelector('[data-test-script-state]') || {getAttribute: () => null})"
+    ".getAttribute('data-test-script-state')"
+)
+
+
+def wait_until_idle(page, quiet: float = 1.2, timeout: float = 30.0) -> None:
+    """Poll until Streamlit has run no script for ``quiet`` seconds: the map reports its
+    view a moment after it draws, and the rerun that follows re-lays the page out, which can
+    move a button from under a click."""
+    deadline = time.monotonic() + timeout
+    idle_since = None
+    while time.monotonic() < deadline:
+        if page.evaluate(SCRIPT_STATE_JS) == "notRunning":
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= quiet:
+                return
+        else:
+            idle_since = None
+        time.sleep(0.05)
+    raise TimeoutError(f"the app kept running scripts for {timeout:.0f} s")
+
+
 def _short(state: dict | None) -> dict | None:
     if not state:
         return state

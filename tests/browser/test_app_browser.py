@@ -178,7 +178,9 @@ def test_deep_link_shows_manchukuo_under_soviet_occupation(app, streamlit_server
 
 def test_export_panel_downloads_a_real_png(app, streamlit_server, probe):
     open_atlas(app, streamlit_server)
+    mapprobe.wait_until_idle(app)
     app.get_by_text("Export", exact=True).click()
+    mapprobe.wait_until_idle(app)
     app.locator("button:visible", has_text="Render").first.click()
     button = app.locator("button:visible", has_text="Download atlas_1941-04-13_en.png")
     failure = app.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
