@@ -30,7 +30,9 @@ def mounted_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str):
 
 
 @st.cache_resource(max_entries=3000, show_spinner=False)
-def _layer_script(_atlas: Atlas, _store, _day: dt.date, token: str, key: tuple, lang: str, slot):
+def _layer_script(
+    _atlas: Atlas, _store, _day: dt.date, token: str, key: tuple, lang: str, slot: int
+):
     """A shipped layer's group script, made once per state (equal ``key``: identical group)."""
     group = render.layer_group(_atlas, key[0][0], _day, lang, _store)
     return mapcomponent.group_script(group, slot)
@@ -46,11 +48,12 @@ def _overlay_script(_atlas: Atlas, token: str, day: dt.date, ids: tuple, lang: s
     return mapcomponent.group_script(render.overlay_group(_atlas, day, list(ids), lang), slot)
 
 
-def group_scripts(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> list[str]:
+def _group_scripts(
+    atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str, store, shipped: str
+) -> list[str]:
     """The feature groups of ``day`` as scripts, each made once per state and slot."""
-    store, shipped = _shipped()
     token = f"{state.atlas_token()}|{shipped}"  # the shipped data with this session's uploads
-    user_scripts = st.session_state.setdefault("_user_groups", {})
+    user_scripts = st.session_state.setdefault("_user_group_scripts", {})
     scripts = []
     for spec in render.drawn_specs(atlas, layer_ids):
         key, slot = state_key(atlas, day, [spec.id]), len(scripts)
@@ -84,7 +87,7 @@ def show_map(
     store, shipped = _shipped()
     return mapcomponent.map_component(
         mounted_map(atlas, store, shipped, lang, basemap),
-        group_scripts(atlas, day, layer_ids, lang),
+        _group_scripts(atlas, day, layer_ids, lang, store, shipped),
         key=key,
         height=height,
         returned_objects=RETURNED if returned is None else returned,
