@@ -100,7 +100,13 @@ def run() -> tuple[list[Row], dict]:
     png_ms, png_bytes = _png_times(atlas, day)
     png = summary(png_ms)
     rows.append(
-        Row("export: PNG 1600×1000 warm, p50", png["p50"], "ms", None, f"{png_bytes // 1024} KB")
+        Row(
+            "export: PNG 1600×1000 warm, p50",
+            png["p50"],
+            "ms",
+            "export_png_p50_ms",
+            f"{png_bytes // 1024} KB",
+        )
     )
     detail["png_ms"] = png
     try:
@@ -110,7 +116,7 @@ def run() -> tuple[list[Row], dict]:
                 f"export: GIF {frames} frames 960×600",
                 gif_s,
                 "s",
-                None,
+                "export_gif60_s",
                 f"{gif_s / frames * 1000:.0f} ms/frame, {gif_bytes // 1024} KB",
             )
         )

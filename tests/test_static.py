@@ -7,9 +7,7 @@ import io
 import logging
 import re
 import shutil
-import statistics
 import subprocess
-import time
 import warnings
 
 import numpy as np
@@ -206,14 +204,3 @@ def test_only_the_layers_asked_for_are_drawn(atlas):
     col, row = pixel_of(*INNER_MANCHURIA, width=800, height=500)
     land = np.array(to_rgb(style.LAND)) * 255
     assert np.abs(only_china[row - 5 : row + 5, col - 5 : col + 5] - land).max() <= 2
-
-
-def test_warm_png_is_fast(atlas):
-    render_image(atlas, AFTER)
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        render_image(atlas, AFTER)
-        times.append(time.perf_counter() - started)
-    # Target 1.5 s (measured about 0.3–0.4 s); the margin absorbs a busy shared machine.
-    assert statistics.median(times) < 3.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
-import time
 
 import numpy as np
 import pytest
@@ -91,14 +90,10 @@ def test_gif_has_one_frame_of_the_right_size_per_date(atlas):
 
 
 def test_pact_to_surrender_by_month(atlas):
-    started = time.perf_counter()
     gif = render_timelapse(atlas, D(1941, 4, 13), D(1945, 9, 2), "month")
-    elapsed = time.perf_counter() - started
     frames = frames_of(gif)
     assert len(frames) == len(frame_dates(D(1941, 4, 13), D(1945, 9, 2), "month")) == 54
     assert {frame.size for frame in frames} == {(960, 600)}
-    # Target 30 s for 60 frames (measured 7–12 s); the margin absorbs a busy machine.
-    assert elapsed < 60
 
 
 def test_mp4_without_ffmpeg_is_a_clear_error(atlas, monkeypatch):
