@@ -54,9 +54,10 @@ def mount(base: folium.Map) -> MountedMap:
         html = stf._get_html(base)
         header = stf._get_header(base)
         script = stf._get_map_string(base)
-        (south, west), (north, east) = _bounds(base)
-        css_links = [href for element in _walk(base) for _, href in _links(element, "css")]
-        js_links = [src for element in _walk(base) for _, src in _links(element, "js")]
+        (south, west), (north, east) = base.get_bounds()
+        elements = list(_walk(base))
+        css_links = [href for e in elements for _, href in getattr(e, "default_css", [])]
+        js_links = [src for e in elements for _, src in getattr(e, "default_js", [])]
         return MountedMap(
             script=script,
             header=header,
@@ -131,13 +132,6 @@ def _component_key(script: str, key: str) -> str:
     return stf.generate_js_hash(script, key, False)
 
 
-def _bounds(base: folium.Map) -> list[list[float | None]]:
-    try:
-        return base.get_bounds()
-    except AttributeError:
-        return [[None, None], [None, None]]
-
-
 def _walk(element) -> Iterator:
     """The elements of a map that can bring CSS or JavaScript files (the atlas's maps have no
     colour map, the one other kind of element that streamlit-folium gives files)."""
@@ -145,7 +139,3 @@ def _walk(element) -> Iterator:
         yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
-
-
-def _links(element, kind: str) -> list[tuple[str, str]]:
-    return getattr(element, f"default_{kind}", [])
