@@ -23,7 +23,6 @@ from layers.validate import (
     feature_label,
     load_catalogue,
     read_collection,
-    repair,
 )
 
 EVENT_COLUMNS = ["id", "date", "date_end", "time", "utc_offset", "time_zone", "importance"]
@@ -78,8 +77,6 @@ def build_layer(
             problems.append(Problem(spec.file, label, "id", message))
             continue
         seen_ids[props["id"]] = spec.file
-        if not geom.is_valid:
-            geom = repair(geom)
         rows.append(props)
         geometries.append(geom)
     frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometries, crs=4326)

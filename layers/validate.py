@@ -201,7 +201,8 @@ def _check_event(props: dict, file: str, label: str, layer_ids) -> list[Problem]
 
 
 def check_geometry(geometry: object, file: str, label: str, kind: str) -> tuple:
-    """Problems with the geometry (type, lon/lat ranges, validity) and the geometry itself."""
+    """Problems with the geometry (type, lon/lat ranges, validity) and the geometry itself,
+    repaired when it is invalid."""
     if not isinstance(geometry, dict):
         return [Problem(file, label, "geometry", "missing or not an object")], None
     allowed = GEOMETRY_TYPES.get(kind, ())
@@ -224,13 +225,55 @@ def check_geometry(geometry: object, file: str, label: str, kind: str) -> tuple:
         return [Problem(file, label, "geometry", message)], None
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
-        return [Problem(file, label, "geometry", f"invalid: {reason}", severity="repaired")], geom
+        problem = Problem(file, label, "geometry", f"invalid: {reason}", severity="repaired")
+        return [problem], repair(geom)
     return [], geom
 
 
 def read_geometry(geometry: dict):
-    """A GeoJSON geometry object as a shapely geometry (parsed by GEOS: fast on big shapes)."""
-    return shapely.from_geojson(json.dumps(geometry))
+    """A GeoJSON geometry object as a shapely geometry, its coordinates read as arrays.
+
+    Stricter than ``shapely.geometry.shape``: positions must be two or three numbers and
+    rings closed (RFC 7946); raises ``ValueError`` or a shapely error otherwise.
+    """
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates")
+    if coordinates is None:
+        raise ValueError("no coordinates")
+    if kind == "Point":
+        return shapely.points(_positions(coordinates, 1))
+    if kind == "LineString":
+        return shapely.linestrings(_positions(coordinates, 2))
+    if kind == "MultiLineString":
+        lines = [shapely.linestrings(_positions(c, 2)) for c in coordinates]
+        return shapely.multilinestrings(lines) if lines else shapely.MultiLineString()
+    if kind == "Polygon":
+        return _polygon(coordinates)
+    if kind == "MultiPolygon":
+        polygons = [_polygon(c) for c in coordinates]
+        return shapely.multipolygons(polygons) if polygons else shapely.MultiPolygon()
+    raise ValueError(f"unknown geometry type {kind!r}")
+
+
+def _positions(coordinates: object, ndim: int) -> np.ndarray:
+    """Coordinates as a float array of ``ndim`` dimensions, each position of 2 or 3 numbers."""
+    array = np.asarray(coordinates)
+    if array.dtype.kind not in "iuf" or array.ndim != ndim or array.shape[-1] not in (2, 3):
+        raise ValueError(
+            f"positions must be lists of two or three numbers, not {coordinates!r:.60}"
+        )
+    return array.astype(float, copy=False)
+
+
+def _polygon(rings: list):
+    if not rings:
+        return shapely.Polygon()
+    arrays = [_positions(ring, 2) for ring in rings]
+    if any(len(a) < 4 for a in arrays):
+        raise ValueError("a ring has fewer than four positions")
+    if any(not (a[0] == a[-1]).all() for a in arrays):
+        raise ValueError("a ring is not closed (its first and last positions differ)")
+    shell, *holes = [shapely.linearrings(a) for a in arrays]
+    return shapely.polygons(shell, holes=holes or None)
 
 
 def repair(geometry):

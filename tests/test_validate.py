@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import shapely
 
-from layers.validate import check_feature, validate_folder
+from layers.validate import check_and_read, check_feature, read_geometry, validate_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 SQUARE = [[[120, 40], [121, 40], [121, 41], [120, 41], [120, 40]]]
@@ -150,6 +151,46 @@ def test_self_intersecting_polygon_is_reported_as_repairable():
     problems = check_feature(territory(geometry=bowtie), 0, "b.geojson", "territory")
     assert [(p.field, p.severity) for p in problems] == [("geometry", "repaired")]
     assert "Self-intersection" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("coordinates", "message"),
+    [
+        ([[[120, 40], [121, 40], [121, 41], [120, 41]]], "not closed"),
+        ([[[120, 40], [121, 40], [120, 40]]], "fewer than four"),
+        ([[[120, 40], [121, "40"], [121, 41], [120, 40]]], "two or three numbers"),
+        ([[[120, 40, 0, 0], [121, 40, 0, 0], [121, 41, 0, 0], [120, 40, 0, 0]]], "two or three"),
+        ([[120, 40], [121, 40]], "two or three numbers"),
+        (None, "no coordinates"),
+    ],
+)
+def test_malformed_positions_are_errors(coordinates, message):
+    geometry = {"type": "Polygon", "coordinates": coordinates}
+    problems = check_feature(territory(geometry=geometry), 0, "m.geojson", "territory")
+    assert [(p.field, p.severity) for p in problems] == [("geometry", "error")]
+    assert message in problems[0].message
+
+
+def test_repaired_geometry_is_returned_valid():
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[120, 40], [121, 41], [121, 40], [120, 41], [120, 40]]],
+    }
+    problems, geom = check_and_read(territory(geometry=bowtie), 0, "b.geojson", "territory")
+    assert [p.severity for p in problems] == ["repaired"]
+    assert geom.is_valid and geom.area > 0
+
+
+def test_geometries_read_as_geos_reads_them():
+    """Every shipped geometry, read from arrays, equals GEOS's own reading of its GeoJSON."""
+    count = 0
+    for path in sorted((ROOT / "geodata").glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            ours = read_geometry(feature["geometry"])
+            theirs = shapely.from_geojson(json.dumps(feature["geometry"]))
+            assert ours.geom_type == theirs.geom_type and ours.equals_exact(theirs, 0), path.name
+            count += 1
+    assert count > 150
 
 
 def test_duplicate_ids_across_files(tmp_path):
