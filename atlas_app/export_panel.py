@@ -29,9 +29,16 @@ MIMES = {
 }
 
 
+OPEN = "export_open"  # the expander's state: its widgets exist only while it is open
+
+
 def export_panel(atlas: Atlas, lang: str) -> None:
-    """The expander with the three exports."""
-    with st.expander(t("export", lang)):
+    """The expander with the three exports. Closed, it holds nothing: its dozen widgets would
+    otherwise be drawn on every page load and redrawn by the browser at every date step."""
+    panel = st.expander(t("export", lang), key=OPEN, on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         image, timelapse, html = st.tabs(
             [t("export_image", lang), t("export_timelapse", lang), t("export_html", lang)]
         )

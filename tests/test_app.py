@@ -169,6 +169,9 @@ def test_a_broken_layer_is_reported_and_the_rest_still_drawn(tmp_path, monkeypat
 
 def test_exports_render_and_offer_a_download():
     at = open_app(date="1945-08-20")
+    assert not at.get("download_button") and not at.number_input, "closed: nothing inside"
+    at.session_state["export_open"] = True  # what opening the expander does
+    at.run()
     at.number_input(key="image_width").set_value(400)
     at.number_input(key="image_height").set_value(300)
     at.button(key="export_image").click().run()
