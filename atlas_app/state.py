@@ -17,8 +17,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from layers.atlas_cache import load_atlas_cached
 from layers.i18n import LANGUAGES, t
-from layers.loading import geodata_folder, load_atlas
+from layers.loading import geodata_folder
 from layers.model import Atlas, Layer
 from layers.render import LEAFLET_ASSETS, GeometryStore, geometry_bundle
 from layers.urlstate import EVENTS_ID, AtlasState, clamp_date, parse_state, to_params
@@ -43,8 +44,9 @@ MOUNT = "_atlas_map_mount"  # (lang, base map) the main map was mounted with
 
 @st.cache_resource(show_spinner="Loading the atlas…")
 def shipped_atlas(folder: str) -> Atlas:
-    """The atlas of ``folder``, loaded once per process."""
-    return load_atlas(Path(folder))
+    """The atlas of ``folder``, loaded once per process (from the disk cache when the data
+    and code are unchanged since it was written)."""
+    return load_atlas_cached(Path(folder))
 
 
 @st.cache_resource
