@@ -239,8 +239,35 @@ CSS = f"""
 LIBRARY = """
 window.atlasLib = window.atlasLib || (function () {
   var stores = {};
-  function store(url) {
-    stores[url] = stores[url] || fetch(url).then(function (r) { return r.json(); });
+  function line(steps, scale) {  // layers/geometry_codec.py: integer steps to positions
+    var positions = new Array(steps.length / 2), x = 0, y = 0;
+    for (var i = 0, j = 0; i < steps.length; i += 2, j++) {
+      x += steps[i]; y += steps[i + 1];
+      positions[j] = [x / scale, y / scale];
+    }
+    return positions;
+  }
+  function decode(g, scale) {
+    var rings = function (r) { return r.map(function (s) { return line(s, scale); }); };
+    var c = g.c, coordinates;
+    if (g.t === "Point") { coordinates = [c[0] / scale, c[1] / scale]; }
+    else if (g.t === "LineString") { coordinates = line(c, scale); }
+    else if (g.t === "MultiPolygon") { coordinates = c.map(rings); }
+    else { coordinates = rings(c); }  // Polygon, MultiLineString
+    return {type: g.t, coordinates: coordinates};
+  }
+  function store(url) {  // one fetch per store; each geometry decoded when first drawn
+    stores[url] = stores[url] || fetch(url).then(function (r) { return r.json(); })
+      .then(function (data) {
+        var decoded = {};
+        return function (id) {
+          if (!(id in decoded)) {
+            var g = data.geometries[id];
+            decoded[id] = g ? decode(g, data.scale) : null;
+          }
+          return decoded[id];
+        };
+      });
     return stores[url];
   }
   function make(map, features, o) {
@@ -270,9 +297,9 @@ window.atlasLib = window.atlasLib || (function () {
         if (p.p) { item.bindPopup(p.p, {maxWidth: 380}); }
       }
     });
-    function fill(geometries) {
+    function fill(stored) {
       features.forEach(function (f) {
-        var geometry = f.geometry || (geometries && geometries[f.properties.g]);
+        var geometry = f.geometry || (stored && stored(f.properties.g));
         if (geometry) {
           layer.addData({type: "Feature", geometry: geometry, properties: f.properties});
         }

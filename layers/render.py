@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import folium
 import shapely
 
+from layers import geometry_codec
 from layers.eventtext import escape
 from layers.html_parts import legend_html
 from layers.i18n import format_date, t
@@ -83,7 +84,8 @@ class GeometryStore:
 
 
 def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
-    """The shipped base, territory and line geometries as one JSON object by feature id.
+    """The shipped base, territory and line geometries as one JSON object, by feature id in
+    the compact form of :mod:`layers.geometry_codec`: ``{"scale": …, "geometries": {…}}``.
 
     Returns a file name that changes with the content, the JSON bytes and the ids. Uploaded
     layers are never part of it (they stay in their session).
@@ -93,8 +95,10 @@ def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
         if spec.kind in STORED_KINDS and spec.id not in atlas.user_layer_ids:
             frame = atlas.layers[spec.id].frame
             for props, geometry in feature_rows(frame[["id", "geometry"]]):
-                geometries[props["id"]] = shapely.to_geojson(geometry)
-    body = "{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in sorted(geometries.items())) + "}"
+                geometries[props["id"]] = geometry
+    scale = geometry_codec.exact_scale(list(geometries.values()))
+    encoded = {key: geometry_codec.encode(geometries[key], scale) for key in sorted(geometries)}
+    body = json.dumps({"scale": scale, "geometries": encoded}, separators=(",", ":"))
     data = body.encode("utf-8")
     name = f"geometry-{hashlib.sha256(data).hexdigest()[:16]}.json"
     return name, data, frozenset(geometries)
