@@ -122,11 +122,19 @@ CARDS_CSS = f"""
 """
 
 
+NOTES_OPEN = "w_territory_notes"  # the expander's state: its text is made only while open
+
+
 def territory_notes(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> None:
-    """The territories drawn on the date, with status, controller and notes (collapsed)."""
+    """The territories drawn on the date, with status, controller and notes, in an expander
+    that holds them only while open: closed, the page neither sends nor draws them (a long
+    Markdown text, otherwise rendered at every page load and every date step)."""
+    panel = st.expander(t("territory_notes", lang), key=NOTES_OPEN, on_change="rerun")
+    if not panel.open:
+        return
     ids = [s.id for s in render.drawn_specs(atlas, layer_ids) if s.kind == "territory"]
     key = state_key(atlas, day, ids)
-    with st.expander(t("territory_notes", lang), expanded=False):
+    with panel:
         st.markdown(_territory_markdown(atlas, day, state.atlas_token(), key, lang))
 
 

@@ -59,6 +59,9 @@ def test_moving_the_date_changes_territories_without_remounting_the_map():
     assert "manchukuo_puppet" not in after["feature_group"]
     assert "Manchuria under Soviet military occupation" in after["feature_group"]
     assert "USSR — military occupation" in after["feature_group"]  # the legend
+    assert "Manchuria under Soviet military occupation" not in text(at)  # notes closed: none
+    at.session_state["w_territory_notes"] = True  # what opening the expander does
+    at.run()
     assert "Manchuria under Soviet military occupation" in text(at)  # the territory notes
     # the same base map and component key: the browser swaps feature groups in place
     assert after["key"] == before["key"] and after["script"] == before["script"]

@@ -9,11 +9,13 @@ anything the data could have injected, in the page and in the map's frame.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from layers.style import CONTROLLER_COLOURS
 from tests import mapprobe
@@ -199,6 +201,8 @@ def test_hostile_data_is_shown_as_text(page, probe, hostile_server):
     check(text.filter(visible=True).count() >= 1, "the event text is not shown as plain text")
     main.get_by_text(re.compile(r"^Notes on the territories")).first.click()
     notes = main.get_by_text(f"Notes {IMG} {MD_LINK} {SVG}", exact=True)
+    with contextlib.suppress(PlaywrightTimeoutError):  # made when the expander opens
+        notes.first.wait_for(timeout=30_000)
     check(notes.count() >= 1, "the territory notes are not shown as plain text")
     sources = main.get_by_text(JS_LINK, exact=True)
     check(sources.count() >= 1, "the javascript: source is not shown as text")
