@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import shutil
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from layers.atlas_cache import load_atlas_cached
+from layers.files import write_atomic
 from layers.i18n import LANGUAGES, t
 from layers.loading import geodata_folder
 from layers.model import Atlas, Layer
@@ -58,7 +58,7 @@ def ensure_leaflet_assets() -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in ("leaflet.js", "leaflet.css"):
         if not (target / name).exists():
-            _write_atomic(target / name, (source / name).read_bytes())
+            write_atomic(target / name, (source / name).read_bytes())
     if not (target / "images").exists():
         shutil.copytree(source / "images", target / "images", dirs_exist_ok=True)
     return target
@@ -78,20 +78,13 @@ def geometry_store(folder: str) -> GeometryStore | None:
     try:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(target, data)
+            write_atomic(target, data)
         for old in target.parent.glob("geometry-*.json"):  # other data sets, a day unused
             if old != target and time.time() - old.stat().st_mtime > 86_400:
                 old.unlink(missing_ok=True)
     except OSError:
         return None
     return GeometryStore(f"{STATIC_URL}/atlas/{name}", keys)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file another process may be serving: all of it or nothing."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def user_layers() -> list[Layer]:

@@ -22,6 +22,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+from layers.files import write_atomic
 from layers.loading import geodata_folder, load_atlas
 from layers.model import Atlas
 
@@ -82,17 +83,14 @@ def load_atlas_cached(folder: Path | None = None, cache: Path | None = None) -> 
 
 def _write(entry: Path, atlas: Atlas) -> None:
     """Write the entry whole or not at all, and remove entries long unused."""
-    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(pickle.dumps(atlas, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, entry)
+        write_atomic(entry, pickle.dumps(atlas, protocol=pickle.HIGHEST_PROTOCOL))
         for old in entry.parent.glob("atlas-*.pickle"):
             if old != entry and time.time() - old.stat().st_mtime > STALE_SECONDS:
                 old.unlink(missing_ok=True)
     except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+        pass  # no cache this time: the atlas is loaded all the same
 
 
 def _version(name: str) -> str:
