@@ -11,13 +11,12 @@ import datetime as dt
 import hashlib
 import re
 import shutil
-import time
 from pathlib import Path
 
 import streamlit as st
 
 from layers.atlas_cache import load_atlas_cached
-from layers.files import write_atomic
+from layers.files import remove_unused, write_atomic
 from layers.i18n import LANGUAGES, t
 from layers.loading import geodata_folder
 from layers.model import Atlas, Layer
@@ -79,9 +78,7 @@ def geometry_store(folder: str) -> GeometryStore | None:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, data)
-        for old in target.parent.glob("geometry-*.json"):  # other data sets, a day unused
-            if old != target and time.time() - old.stat().st_mtime > 86_400:
-                old.unlink(missing_ok=True)
+        remove_unused(target, "geometry-*.json", max_age=86_400)  # other data sets
     except OSError:
         return None
     return GeometryStore(f"{STATIC_URL}/atlas/{name}", keys)

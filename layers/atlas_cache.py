@@ -18,11 +18,10 @@ import hashlib
 import os
 import pickle
 import platform
-import time
 from importlib import metadata
 from pathlib import Path
 
-from layers.files import write_atomic
+from layers.files import remove_unused, write_atomic
 from layers.loading import geodata_folder, load_atlas
 from layers.model import Atlas
 
@@ -86,9 +85,7 @@ def _write(entry: Path, atlas: Atlas) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(entry, pickle.dumps(atlas, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in entry.parent.glob("atlas-*.pickle"):
-            if old != entry and time.time() - old.stat().st_mtime > STALE_SECONDS:
-                old.unlink(missing_ok=True)
+        remove_unused(entry, "atlas-*.pickle", max_age=STALE_SECONDS)
     except OSError:
         pass  # no cache this time: the atlas is loaded all the same
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from pathlib import Path
 
 
@@ -18,3 +19,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
+
+
+def remove_unused(keep: Path, pattern: str, max_age: float) -> None:
+    """Remove the files beside ``keep`` that match ``pattern`` and were not modified for
+    ``max_age`` seconds (other versions of it that nothing uses any more)."""
+    for old in keep.parent.glob(pattern):
+        if old != keep and time.time() - old.stat().st_mtime > max_age:
+            old.unlink(missing_ok=True)
