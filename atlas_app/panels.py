@@ -162,12 +162,20 @@ def problems_panel(atlas: Atlas, lang: str) -> None:
         title = layer.spec.title(lang)
         errors = [p for p in layer.problems if p.severity == "error"]
         if layer.broken:
-            st.warning(plain(t("layer_error", lang, layer=title, problem=str(errors[0]))), icon="⚠️")
+            st.warning(
+                plain(t("layer_error", lang, layer=title, problem=str(errors[0]))),
+                icon=":material/warning:",
+            )
         elif errors:
-            st.warning(plain(t("layer_partial", lang, layer=title, count=len(errors))), icon="⚠️")
+            st.warning(
+                plain(t("layer_partial", lang, layer=title, count=len(errors))),
+                icon=":material/warning:",
+            )
         listed += list(layer.problems)
     for problem in atlas.problems[:5]:
-        st.warning(plain(t("catalogue_problem", lang, problem=str(problem))), icon="⚠️")
+        st.warning(
+            plain(t("catalogue_problem", lang, problem=str(problem))), icon=":material/warning:"
+        )
     if listed:
         with st.expander(t("data_problems", lang, count=len(listed))):
             st.markdown("\n".join(f"- {plain(str(p))}" for p in listed))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.atlas_cache import load_atlas_cached
+from layers.atlas_cache import cached, load_atlas_cached
 from layers.files import remove_unused, write_atomic
 from layers.i18n import LANGUAGES, t
 from layers.loading import geodata_folder
@@ -25,6 +25,9 @@ from layers.urlstate import EVENTS_ID, AtlasState, clamp_date, parse_state, to_p
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_VENDOR = ROOT / "static" / "vendor"
+# A file: an emoji icon makes Streamlit load its emoji catalogue (0.25 s a process), a
+# Material icon is fetched from Google.
+FAVICON = str(ROOT / "static" / "favicon.svg")
 STATIC_URL = LEAFLET_ASSETS.removesuffix("/leaflet")  # Streamlit serves static/ at /app/static
 COMPARE_DEFAULT = dt.date(1945, 9, 2)
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -72,13 +75,14 @@ def geometry_store(folder: str) -> GeometryStore | None:
     """
     if not st.get_option("server.enableStaticServing"):
         return None
-    name, data, keys = geometry_bundle(shipped_atlas(folder))
+    atlas = shipped_atlas(folder)
+    name, data, keys = cached("geometry", lambda: geometry_bundle(atlas), Path(folder))
     target = STATIC_VENDOR / "atlas" / name
     try:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, data)
-        remove_unused(target, "geometry-*.json", max_age=86_400)  # other data sets
+        remove_unused(target, "geometry-*", max_age=86_400)  # other data sets
     except OSError:
         return None
     return GeometryStore(f"{STATIC_URL}/atlas/{name}", keys)
@@ -195,7 +199,7 @@ def setup_page(title_key: str, map_page: bool = False) -> Atlas:
     Leaving the main page unmounts its map; ``map_page=False`` notes it, so the map opens at
     the latest view when the user comes back.
     """
-    st.set_page_config(page_title=t("app_short", "en"), page_icon="🗺️", layout="wide")
+    st.set_page_config(page_title=t("app_short", "en"), page_icon=FAVICON, layout="wide")
     st.html(PAGE_CSS)  # less empty space above the title: the map comes into view sooner
     ensure_leaflet_assets()
     atlas = session_atlas()
@@ -224,13 +228,13 @@ def language_toggle() -> None:
         chosen = st.session_state["w_lang"]
         st.session_state[LANG] = chosen if chosen in LANGUAGES else "en"
 
-    st.sidebar.segmented_control(
+    st.sidebar.radio(  # not a segmented control: its "Français" loads the emoji catalogue
         f"{t('language', 'en')} / {t('language', 'fr')}",
         LANGUAGES,
         format_func=LANGUAGE_NAMES.get,
         key="w_lang",
         on_change=changed,
-        required=True,
+        horizontal=True,
     )
 
 

@@ -257,7 +257,11 @@ window.atlasLib = window.atlasLib || (function () {
     return {type: g.t, coordinates: coordinates};
   }
   function store(url) {  // one fetch per store; each geometry decoded when first drawn
-    stores[url] = stores[url] || fetch(url).then(function (r) { return r.json(); })
+    stores[url] = stores[url] || fetch(url).then(function (r) {
+        if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+        // gzip-compressed once on the server (layers/render.py geometry_bundle)
+        return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
+      })
       .then(function (data) {
         var decoded = {};
         return function (id) {

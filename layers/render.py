@@ -6,8 +6,9 @@ date is a feature group (one per layer, plus events and the legend) that streaml
 swaps in place.
 
 Geometry store: the shipped territories, railways and base map can be written once to one
-JSON file (:func:`geometry_store`) that the browser fetches once; feature groups then only
-carry styles, tooltips and popups, and a date step sends kilobytes instead of megabytes.
+gzip-compressed JSON file (:func:`geometry_bundle`) that the browser fetches once; feature
+groups then only carry styles, tooltips and popups, and a date step sends kilobytes instead
+of megabytes.
 Without a store (``store=None``) every geometry is inline, and uploaded layers always are.
 
 Pure functions: no Streamlit here.
@@ -16,6 +17,7 @@ Pure functions: no Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 from dataclasses import dataclass
@@ -87,8 +89,10 @@ def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
     """The shipped base, territory and line geometries as one JSON object, by feature id in
     the compact form of :mod:`layers.geometry_codec`: ``{"scale": …, "geometries": {…}}``.
 
-    Returns a file name that changes with the content, the JSON bytes and the ids. Uploaded
-    layers are never part of it (they stay in their session).
+    Returns a file name that changes with the content, the JSON gzip-compressed once here
+    (the browser inflates it with ``DecompressionStream``; a web server would otherwise
+    compress the 1.5 MB again for every visitor) and the ids. Uploaded layers are never part
+    of it (they stay in their session).
     """
     geometries = {}
     for spec in atlas.specs():
@@ -100,8 +104,8 @@ def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
     encoded = {key: geometry_codec.encode(geometries[key], scale) for key in sorted(geometries)}
     body = json.dumps({"scale": scale, "geometries": encoded}, separators=(",", ":"))
     data = body.encode("utf-8")
-    name = f"geometry-{hashlib.sha256(data).hexdigest()[:16]}.json"
-    return name, data, frozenset(geometries)
+    name = f"geometry-{hashlib.sha256(data).hexdigest()[:16]}.json.gz"
+    return name, gzip.compress(data, compresslevel=9, mtime=0), frozenset(geometries)
 
 
 def base_map(

@@ -89,3 +89,19 @@ def test_off_turns_the_cache_off(monkeypatch, tmp_path):
     assert atlas_cache.cache_folder() is None
     monkeypatch.setenv("ATLAS_CACHE", str(tmp_path))
     assert atlas_cache.cache_folder() == tmp_path
+
+
+def test_a_product_of_the_atlas_is_made_once_per_data_and_code(geodata, tmp_path):
+    cache = tmp_path / "cache"
+    made = []
+
+    def make() -> dict:
+        made.append(1)
+        return {"made": len(made)}
+
+    assert atlas_cache.cached("store", make, geodata, cache) == {"made": 1}
+    assert atlas_cache.cached("store", make, geodata, cache) == {"made": 1}  # read back
+    assert len(made) == 1 and len(list(cache.glob("store-*.pickle"))) == 1
+    (geodata / "korea.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    assert atlas_cache.cached("store", make, geodata, cache) == {"made": 2}  # data changed
+    assert not entries(cache)  # kinds are apart: no atlas entry was made

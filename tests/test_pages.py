@@ -39,7 +39,7 @@ def test_every_page_runs_in_both_languages(page, lang, language_name):
     at = open_page(page, lang=lang, date="1945-08-20")
     assert at.header, "a page title"
     assert at.query_params["lang"] == lang and at.query_params["date"] == "1945-08-20"
-    assert language_name in at.get("button_group")[0].proto.label
+    assert language_name in at.radio(key="w_lang").label
 
 
 def test_timeline_lists_every_event_and_sets_the_atlas_date():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import re
 
@@ -133,7 +134,9 @@ def test_events_near_a_date_nearest_first(atlas):
 def test_geometry_store_keeps_geometry_out_of_the_groups(atlas):
     name, data, keys = geometry_bundle(atlas)
     assert name.startswith("geometry-") and "manchukuo_puppet" in keys
-    assert json.loads(data)["geometries"]["manchukuo_puppet"]["t"] == "MultiPolygon"
+    assert (
+        json.loads(gzip.decompress(data))["geometries"]["manchukuo_puppet"]["t"] == "MultiPolygon"
+    )
     store = GeometryStore("/app/static/vendor/atlas/" + name, keys)
     group = layer_group(atlas, "manchukuo", D("1941-04-13"), store=store)
     element = next(iter(group._children.values()))
