@@ -12,6 +12,7 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "server_update_p50_ms": ("<=", 30.0, "ms"),
     "scrub_step_p50_ms": ("<=", 200.0, "ms"),
     "scrub_speedup_vs_naive": (">=", 4.0, "x"),
+    "cold_start_s": ("<=", 4.0, "s"),  # as set in the issue; the floor app alone takes 3–4 s here
     "cold_start_over_floor_s": ("<=", 1.5, "s"),  # beyond benchmarks/floor_app.py, same run
     "scale_index_p50_ms": ("<=", 5.0, "ms"),
     "export_png_p50_ms": ("<=", 1500.0, "ms"),  # warm, 1600×1000

@@ -178,7 +178,7 @@ def cold_starts(
             "cold start: server start → first map drawn",
             drawn,
             "s",
-            None,
+            "cold_start_s",
             f"median of {rounds}; server healthy after {healthy:.1f} s; atlas cache written",
         ),
         Row(
