@@ -7,6 +7,8 @@ import html
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,23 @@ def test_exports_render_and_offer_a_download():
     assert any("atlas_1945-08-20_en.png" in str(d.proto) for d in download)
     at.button(key="export_html").click().run()
     assert any("neutrality_pact_atlas_en.html" in str(d.proto) for d in at.get("download_button"))
+
+
+def test_a_session_in_either_language_does_not_load_the_emoji_catalogue():
+    """Streamlit compiles its emoji catalogue (0.25 s a process) for an emoji favicon or a
+    button-group label that starts with a non-ASCII word; the atlas needs neither."""
+    script = f"""
+import sys
+from streamlit.testing.v1 import AppTest
+for lang in ("en", "fr"):
+    at = AppTest.from_file({str(REPO / "app.py")!r}, default_timeout=90)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+print("streamlit.emojis" in sys.modules)
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "False"
