@@ -8,6 +8,7 @@ The widgets each have their own key; the values the pages share live under ``atl
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import re
 import shutil
@@ -68,7 +69,8 @@ def ensure_leaflet_assets() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def geometry_store(folder: str) -> GeometryStore | None:
-    """The shipped geometries written once under static/ for the browser to fetch once.
+    """The shipped geometries written once under static/ for the browser to fetch once:
+    gzipped, and beside it as plain JSON for browsers without ``DecompressionStream``.
 
     ``None`` (geometries sent inline) when static file serving is off or the folder cannot
     be written.
@@ -78,9 +80,12 @@ def geometry_store(folder: str) -> GeometryStore | None:
     atlas = shipped_atlas(folder)
     name, data, keys = cached("geometry", lambda: geometry_bundle(atlas), Path(folder))
     target = STATIC_VENDOR / "atlas" / name
+    plain = target.with_suffix("")  # geometry-….json
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not plain.exists():
+            write_atomic(plain, gzip.decompress(data))
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, data)
         remove_unused(target, "geometry-*", max_age=86_400)  # other data sets
     except OSError:

@@ -256,10 +256,14 @@ window.atlasLib = window.atlasLib || (function () {
     else { coordinates = rings(c); }  // Polygon, MultiLineString
     return {type: g.t, coordinates: coordinates};
   }
+  // The store is gzipped once on the server (layers/render.py geometry_bundle); a browser
+  // that cannot inflate it fetches the plain copy beside it (the name without ".gz").
+  var inflates = typeof DecompressionStream === "function";
   function store(url) {  // one fetch per store; each geometry decoded when first drawn
-    stores[url] = stores[url] || fetch(url).then(function (r) {
-        if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
-        // gzip-compressed once on the server (layers/render.py geometry_bundle)
+    var source = inflates ? url : url.replace(/[.]gz$/, "");
+    stores[url] = stores[url] || fetch(source).then(function (r) {
+        if (!r.ok) { throw new Error(source + ": HTTP " + r.status); }
+        if (!inflates) { return r.json(); }
         return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
       })
       .then(function (data) {

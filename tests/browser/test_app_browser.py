@@ -71,6 +71,8 @@ def assert_clean(probe, page=None) -> None:
 
 
 def test_default_date_draws_its_territories(app, streamlit_server, probe, atlas):
+    fetched = []
+    app.on("request", lambda r: fetched.append(r.url) if "/atlas/geometry-" in r.url else None)
     state = open_atlas(app, streamlit_server)
     state = wait_for_date(app, DEFAULT_DAY)
     territories = sum(
@@ -81,6 +83,7 @@ def test_default_date_draws_its_territories(app, streamlit_server, probe, atlas)
     assert "Japan — puppet state" in state["legend"]
     assert "Manchukuo" not in (state["legend"] or "")  # the legend names statuses, not places
     assert slider_date(app) == DEFAULT_DAY
+    assert len(fetched) == 1 and fetched[0].endswith(".json.gz"), fetched  # the gzipped store
     assert_clean(probe, app)
 
 
@@ -195,4 +198,19 @@ def test_export_panel_downloads_a_real_png(app, streamlit_server, probe):
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1600, 1000)
     assert len(data) > 50_000, "a 1600×1000 map should not be nearly empty"
+    assert_clean(probe, app)
+
+
+def test_a_browser_without_decompression_streams_draws_from_the_plain_store(
+    app, streamlit_server, probe
+):
+    """Older browsers (Safari before 16.4) cannot inflate the gzipped store: they fetch the
+    plain JSON copy beside it and draw the same map."""
+    fetched = []
+    app.on("request", lambda r: fetched.append(r.url) if "/atlas/geometry-" in r.url else None)
+    app.add_init_script("delete window.DecompressionStream;")
+    state = open_atlas(app, streamlit_server)
+    state = wait_for_date(app, DEFAULT_DAY)
+    assert PUPPET_FILL in state["fills"] and state["paths"] > 10
+    assert fetched and all(url.endswith(".json") for url in fetched), fetched
     assert_clean(probe, app)
