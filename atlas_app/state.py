@@ -79,18 +79,25 @@ def geometry_store(folder: str) -> GeometryStore | None:
         return None
     atlas = shipped_atlas(folder)
     name, data, keys = cached("geometry", lambda: geometry_bundle(atlas), Path(folder))
-    target = STATIC_VENDOR / "atlas" / name
-    plain = target.with_suffix("")  # geometry-….json
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not plain.exists():
-            write_atomic(plain, gzip.decompress(data))
-        if not target.exists():
-            write_atomic(target, data)
-        remove_unused(target, "geometry-*", max_age=86_400)  # other data sets
+        write_store(STATIC_VENDOR / "atlas", name, data)
     except OSError:
         return None
     return GeometryStore(f"{STATIC_URL}/atlas/{name}", keys)
+
+
+def write_store(folder: Path, name: str, data: bytes) -> None:
+    """Write the gzipped store ``name`` and its plain copy (``name`` without ".gz") unless
+    they exist, and remove the stores of other data sets left unused for a day."""
+    packed = folder / name
+    plain = packed.with_suffix("")  # geometry-….json
+    folder.mkdir(parents=True, exist_ok=True)
+    if not plain.exists():
+        write_atomic(plain, gzip.decompress(data))
+    if not packed.exists():
+        write_atomic(packed, data)
+    remove_unused(packed, "geometry-*.json.gz", max_age=86_400)
+    remove_unused(plain, "geometry-*.json", max_age=86_400)
 
 
 def user_layers() -> list[Layer]:

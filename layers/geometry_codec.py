@@ -3,8 +3,8 @@
 Coordinates become integers at a fixed scale (a power of ten at which every coordinate is
 exact: 10⁴ for the shipped data, built to four decimals), and each ring or line a flat list of
 differences from the previous position. The shipped store shrinks by half (1.5 MB instead of
-3.1 MB; 439 KB instead of 986 KB compressed), and with it the work of the server that
-compresses it and of the browser that parses it; the map decodes it (``atlasLib.decode`` in
+3.1 MB; 439 KB instead of 986 KB compressed), and with it the work of compressing it once
+and of the browser that parses it; the map decodes it (``atlasLib.decode`` in
 :mod:`layers.map_elements`) to the very numbers a GeoJSON reader gives.
 
 An encoded geometry is ``{"t": type, "c": parts}``, where a Point's parts are ``[x, y]``, a
