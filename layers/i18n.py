@@ -292,6 +292,10 @@ STATUS_LABELS = {
     "satellite_state": ("satellite state", "État satellite"),
     "military_occupation": ("military occupation", "occupation militaire"),
     "contested": ("contested / invaded", "contesté / envahi"),
+    "foreign_garrison": (
+        "Japanese garrison, French administration",
+        "garnison japonaise, administration française",
+    ),
 }
 CONTROLLER_LABELS = {
     "Japan": ("Japan", "Japon"),
@@ -300,6 +304,12 @@ CONTROLLER_LABELS = {
     "TPR": ("Tuvan PR", "RP de Touva"),
     "ROC": ("Rep. of China", "Rép. de Chine"),
     "USA": ("USA", "États-Unis"),
+    "UK": ("United Kingdom", "Royaume-Uni"),
+    "France": ("France", "France"),
+    "Netherlands": ("Netherlands", "Pays-Bas"),
+    "Thailand": ("Thailand", "Thaïlande"),
+    "Portugal": ("Portugal", "Portugal"),
+    "CCP": ("Chinese Communist Party", "Parti communiste chinois"),
 }
 
 

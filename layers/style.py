@@ -21,6 +21,12 @@ CONTROLLER_COLOURS = {
     "TPR": "#7FA7D6",
     "ROC": "#009E73",
     "USA": "#CC79A7",
+    "UK": "#8E5BA8",
+    "France": "#4B5FA6",
+    "Netherlands": "#3E8E9E",
+    "Thailand": "#B5A642",
+    "Portugal": "#7A6A4F",
+    "CCP": "#A8232B",
 }
 # Japan's dependencies in lighter, related hues (same family, distinct lightness).
 JAPAN_STATUS_COLOURS = {
@@ -40,6 +46,7 @@ TEXT = "#2B2B2B"
 STATUS_PATTERNS = {
     "military_occupation": ("8 5", "///", 0.35),
     "contested": ("3 5", "xx", 0.30),
+    "foreign_garrison": ("2 4", "..", 0.45),
 }
 DEFAULT_PATTERN = (None, None, 0.55)
 

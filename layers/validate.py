@@ -31,8 +31,22 @@ STATUSES = (
     "satellite_state",
     "military_occupation",
     "contested",
+    "foreign_garrison",
 )
-CONTROLLERS = ("Japan", "USSR", "MPR", "TPR", "ROC", "USA")
+CONTROLLERS = (
+    "Japan",
+    "ROC",
+    "USSR",
+    "MPR",
+    "TPR",
+    "USA",
+    "UK",
+    "France",
+    "Netherlands",
+    "Thailand",
+    "Portugal",
+    "CCP",
+)
 KINDS = ("base", "territory", "route", "line", "point", "event")
 GEOMETRY_TYPES = {
     "territory": ("Polygon", "MultiPolygon"),
