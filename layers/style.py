@@ -47,6 +47,7 @@ STATUS_PATTERNS = {
     "military_occupation": ("8 5", "///", 0.35),
     "contested": ("3 5", "xx", 0.30),
     "foreign_garrison": ("2 4", "..", 0.45),
+    "base_area": ("6 3", "\\\\", 0.45),
 }
 DEFAULT_PATTERN = (None, None, 0.55)
 

@@ -32,6 +32,7 @@ STATUSES = (
     "military_occupation",
     "contested",
     "foreign_garrison",
+    "base_area",
 )
 CONTROLLERS = (
     "Japan",
