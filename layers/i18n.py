@@ -293,9 +293,10 @@ STATUS_LABELS = {
     "military_occupation": ("military occupation", "occupation militaire"),
     "contested": ("contested / invaded", "contesté / envahi"),
     "foreign_garrison": (
-        "Japanese garrison, French administration",
-        "garnison japonaise, administration française",
+        "foreign garrison, own administration",
+        "garnison étrangère, administration maintenue",
     ),
+    "base_area": ("Communist base area", "base communiste"),
 }
 CONTROLLER_LABELS = {
     "Japan": ("Japan", "Japon"),
