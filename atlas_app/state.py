@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.atlas_cache import cached, load_atlas_cached
+from layers.atlas_cache import cached, decode_store, encode_store, load_atlas_cached
 from layers.files import remove_unused, write_atomic
 from layers.i18n import LANGUAGES, t
 from layers.loading import geodata_folder
@@ -78,7 +78,9 @@ def geometry_store(folder: str) -> GeometryStore | None:
     if not st.get_option("server.enableStaticServing"):
         return None
     atlas = shipped_atlas(folder)
-    name, data, keys = cached("geometry", lambda: geometry_bundle(atlas), Path(folder))
+    name, data, keys = cached(
+        "geometry", lambda: geometry_bundle(atlas), Path(folder), encode_store, decode_store
+    )
     try:
         write_store(STATIC_VENDOR / "atlas", name, data)
     except OSError:
@@ -88,16 +90,24 @@ def geometry_store(folder: str) -> GeometryStore | None:
 
 def write_store(folder: Path, name: str, data: bytes) -> None:
     """Write the gzipped store ``name`` and its plain copy (``name`` without ".gz") unless
-    they exist, and remove the stores of other data sets left unused for a day."""
+    they hold exactly that already (a truncated or altered copy is written again), and
+    remove the stores of other data sets left unused for a day."""
     packed = folder / name
     plain = packed.with_suffix("")  # geometry-….json
     folder.mkdir(parents=True, exist_ok=True)
-    if not plain.exists():
-        write_atomic(plain, gzip.decompress(data))
-    if not packed.exists():
-        write_atomic(packed, data)
+    for path, content in ((plain, gzip.decompress(data)), (packed, data)):
+        if not _holds(path, content):
+            write_atomic(path, content)
     remove_unused(packed, "geometry-*.json.gz", max_age=86_400)
     remove_unused(plain, "geometry-*.json", max_age=86_400)
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """True when ``path`` is a regular file (not a link) with exactly ``content``."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def user_layers() -> list[Layer]:
