@@ -20,6 +20,7 @@ from layers.atlas_cache import cached, decode_store, encode_store, load_atlas_ca
 from layers.files import remove_unused, write_atomic
 from layers.i18n import LANGUAGES, t
 from layers.loading import geodata_folder
+from layers.lru import LRU
 from layers.model import Atlas, Layer
 from layers.render import LEAFLET_ASSETS, GeometryStore, geometry_bundle
 from layers.urlstate import EVENTS_ID, AtlasState, clamp_date, parse_state, to_params
@@ -124,6 +125,19 @@ def session_atlas() -> Atlas:
     from layers.user_layers import with_user_layers
 
     return with_user_layers(atlas, layers)
+
+
+SESSION_CACHE_LIMIT = 64  # entries per cache of one session (uploads' map groups, notes)
+
+
+def session_cache(name: str, limit: int | None = None) -> LRU:
+    """A cache that belongs to this session only: bounded (least recently used entries go
+    first) and released with the session. For what depends on the session's uploads, which
+    must neither fill nor leak into the caches that sessions share."""
+    cache = st.session_state.get(name)
+    if not isinstance(cache, LRU):
+        cache = st.session_state[name] = LRU(limit or SESSION_CACHE_LIMIT)
+    return cache
 
 
 def atlas_token() -> str:
