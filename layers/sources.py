@@ -1,0 +1,195 @@
+"""The source registry (``geodata/sources.json``): load it, resolve citations, format them.
+
+A feature or event cites a registry id, optionally with a locator after a colon:
+``"glantz-1983a"`` or ``"glantz-1983a:ch. 4"``. Everything shown to a reader is formatted
+here, in English or French, and escaped before it becomes HTML.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+REGISTRY = Path(__file__).resolve().parent.parent / "geodata" / "sources.json"
+
+# The kinds of source, in the order the About page lists them, with their labels.
+KIND_LABELS = {
+    "primary_document": ("Primary documents", "Documents d'époque"),
+    "official_history": ("Official histories", "Histoires officielles"),
+    "scholarly_book": ("Books", "Livres"),
+    "scholarly_article": ("Articles and chapters", "Articles et chapitres"),
+    "encyclopedia": ("Encyclopedias (tertiary sources)", "Encyclopédies (sources tertiaires)"),
+    "web_page": ("Web pages and press", "Pages web et presse"),
+    "dataset": ("Data sets", "Jeux de données"),
+}
+KINDS = tuple(KIND_LABELS)
+FIELDS = ("kind", "author", "title", "series", "publisher", "year", "pages", "url", "note")
+# Kinds whose title is a whole work (italics); the others are a part of one (quotes).
+_WHOLE_WORKS = ("official_history", "scholarly_book", "dataset")
+_SCHEMES = ("http://", "https://")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of the registry."""
+
+    id: str
+    kind: str
+    author: str | None
+    title: str
+    series: str | None = None
+    publisher: str | None = None
+    year: int | str | None = None
+    pages: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class SourceError(ValueError):
+    """A registry that cannot be read, or a citation that does not resolve."""
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The plural heading of a kind of source, in English or French."""
+    en, fr = KIND_LABELS.get(kind, (kind, kind))
+    return fr if lang == "fr" else en
+
+
+def read_registry(path: Path = REGISTRY) -> dict:
+    """The registry file as JSON (``{"sources": {id: entry}}``)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SourceError(f"{Path(path).name}: cannot be read ({error})") from error
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
+        raise SourceError(f'{Path(path).name}: must be an object {{"sources": {{id: entry}}}}')
+    return data
+
+
+def registry_problems(data: dict, name: str = "sources.json") -> list[tuple[str, str, str]]:
+    """``(source id, field, message)`` for each entry that breaks the registry's contract."""
+    problems = []
+    for sid, entry in data["sources"].items():
+        if not isinstance(entry, dict):
+            problems.append((sid, "", "must be an object"))
+            continue
+        if entry.get("kind") not in KINDS:
+            message = f"{entry.get('kind')!r} is not one of {', '.join(KINDS)}"
+            problems.append((sid, "kind", message))
+        for field in ("author", "title"):
+            if not isinstance(entry.get(field), str) or not entry[field].strip():
+                problems.append((sid, field, "missing or not a non-empty string"))
+        unknown = sorted(set(entry) - set(FIELDS))
+        if unknown:
+            problems.append((sid, unknown[0], f"unknown field in {name}"))
+        url = entry.get("url")
+        if url is not None and not (isinstance(url, str) and url.startswith(_SCHEMES)):
+            problems.append((sid, "url", "must be an http(s) URL or null"))
+    if list(data["sources"]) != sorted(data["sources"]):
+        problems.append(("", "sources", f"{name} must be sorted by id"))
+    return problems
+
+
+@functools.lru_cache(maxsize=4)
+def load_registry(path: Path = REGISTRY) -> dict[str, Source]:
+    """Every source of the registry by id (read once per path)."""
+    data = read_registry(path)
+    return {
+        sid: Source(id=sid, **{f: entry.get(f) for f in FIELDS})
+        for sid, entry in data["sources"].items()
+        if isinstance(entry, dict) and isinstance(entry.get("title"), str)
+    }
+
+
+def registry_file_problems(path: Path = REGISTRY) -> list[tuple[str, str, str]]:
+    """:func:`registry_problems` of a registry file, or why it cannot be read."""
+    try:
+        return registry_problems(read_registry(path), Path(path).name)
+    except SourceError as error:
+        return [("", "", str(error))]
+
+
+def split_citation(citation: str) -> tuple[str, str | None]:
+    """``"id:locator"`` → ``("id", "locator")``; ``"id"`` → ``("id", None)``."""
+    sid, _, locator = citation.partition(":")
+    return sid.strip(), (locator.strip() or None)
+
+
+def resolve(citation: object, registry: dict[str, Source] | None = None):
+    """``(Source, locator)`` for a citation, or ``None`` when its id is not in the registry."""
+    if not isinstance(citation, str):
+        return None
+    registry = load_registry() if registry is None else registry
+    sid, locator = split_citation(citation)
+    source = registry.get(sid)
+    return (source, locator) if source else None
+
+
+def citation_problem(citation: object, registry: dict[str, Source] | None = None) -> str | None:
+    """Why a citation does not resolve, or ``None`` when it does."""
+    if not isinstance(citation, str) or not citation.strip():
+        return "every source must be a non-empty string"
+    try:
+        found = resolve(citation, registry)
+    except SourceError as error:
+        return str(error)
+    if found is None:
+        sid, _ = split_citation(citation)
+        return f"{sid!r} is not an id of the source registry (geodata/sources.json)"
+    return None
+
+
+def format_citation(source: Source, locator: str | None, lang: str, markup: bool = False) -> str:
+    """The citation as a historian writes it; with ``markup``, escaped HTML with the title in
+    italics (a whole work) and a link where the source has a URL."""
+
+    def text(value: object) -> str:
+        return html.escape(str(value), quote=True) if markup else str(value)
+
+    if source.kind in _WHOLE_WORKS:
+        title = f"<i>{text(source.title)}</i>" if markup else source.title
+    else:
+        open_q, close_q = ("« ", " »") if lang == "fr" else ("“", "”")
+        title = f"{open_q}{text(source.title)}{close_q}"
+    parts = [text(source.author), title] if source.author else [title]
+    if source.series:
+        parts[-1] += f" ({text(source.series)})"
+    if source.publisher and source.year:
+        parts.append(f"{text(source.publisher)}, {text(source.year)}")
+    elif source.publisher or source.year:
+        parts.append(text(source.publisher or source.year))
+    if source.pages:
+        parts.append(text(source.pages))
+    if locator:
+        parts.append(text(locator))
+    result = ", ".join(parts) + "."
+    if source.note:
+        result += f" {text(source.note)}"
+    if source.url:
+        url = text(source.url)
+        result += (
+            f' <a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
+            if markup
+            else f" {source.url}"
+        )
+    return result
+
+
+def citation_text(citation: str, lang: str, registry: dict[str, Source] | None = None) -> str:
+    """A citation as plain text; a string that is not a registry id is returned as it is."""
+    found = resolve(citation, registry)
+    return format_citation(found[0], found[1], lang) if found else citation
+
+
+def grouped_by_kind(registry: dict[str, Source] | None = None) -> list[tuple[str, list[Source]]]:
+    """The registry grouped by kind (in :data:`KINDS` order), each group sorted by author."""
+    registry = load_registry() if registry is None else registry
+    groups = []
+    for kind in KINDS:
+        members = [s for s in registry.values() if s.kind == kind]
+        if members:
+            groups.append((kind, sorted(members, key=lambda s: ((s.author or "").lower(), s.id))))
+    return groups
