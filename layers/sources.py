@@ -13,22 +13,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from layers.i18n import SOURCE_KIND_LABELS
+
 REGISTRY = Path(__file__).resolve().parent.parent / "geodata" / "sources.json"
 
-# The kinds of source, in the order the About page lists them, with their labels.
-KIND_LABELS = {
-    "primary_document": ("Primary documents", "Documents d'époque"),
-    "official_history": ("Official histories", "Histoires officielles"),
-    "scholarly_book": ("Books", "Livres"),
-    "scholarly_article": ("Articles and chapters", "Articles et chapitres"),
-    "encyclopedia": ("Encyclopedias (tertiary sources)", "Encyclopédies (sources tertiaires)"),
-    "web_page": ("Web pages and press", "Pages web et presse"),
-    "dataset": ("Data sets", "Jeux de données"),
-}
-KINDS = tuple(KIND_LABELS)
+# The kinds of source, in the order the About page lists them (labels in layers/i18n.py).
+KINDS = tuple(SOURCE_KIND_LABELS)
 FIELDS = ("kind", "author", "title", "series", "publisher", "year", "pages", "url", "note")
-# Kinds whose title is a whole work (italics); the others are a part of one (quotes).
+# Titles in italics (whole works) or in quotes (parts of a work); a primary document's title
+# is a description, set plain.
 _WHOLE_WORKS = ("official_history", "scholarly_book", "dataset")
+_PARTS = ("scholarly_article", "encyclopedia", "web_page")
 _SCHEMES = ("http://", "https://")
 
 
@@ -50,12 +45,6 @@ class Source:
 
 class SourceError(ValueError):
     """A registry that cannot be read, or a citation that does not resolve."""
-
-
-def kind_label(kind: str, lang: str) -> str:
-    """The plural heading of a kind of source, in English or French."""
-    en, fr = KIND_LABELS.get(kind, (kind, kind))
-    return fr if lang == "fr" else en
 
 
 def read_registry(path: Path = REGISTRY) -> dict:
@@ -143,17 +132,18 @@ def citation_problem(citation: object, registry: dict[str, Source] | None = None
 
 
 def format_citation(source: Source, locator: str | None, lang: str, markup: bool = False) -> str:
-    """The citation as a historian writes it; with ``markup``, escaped HTML with the title in
-    italics (a whole work) and a link where the source has a URL."""
+    """The citation as a historian writes it: author, title (series), publisher, year, pages,
+    locator, note and URL. With ``markup``: escaped HTML, a whole work's title in italics and
+    a link where the source has a URL."""
 
     def text(value: object) -> str:
         return html.escape(str(value), quote=True) if markup else str(value)
 
-    if source.kind in _WHOLE_WORKS:
-        title = f"<i>{text(source.title)}</i>" if markup else source.title
-    else:
-        open_q, close_q = ("« ", " »") if lang == "fr" else ("“", "”")
-        title = f"{open_q}{text(source.title)}{close_q}"
+    title = text(source.title)
+    if source.kind in _WHOLE_WORKS and markup:
+        title = f"<i>{title}</i>"
+    elif source.kind in _PARTS:
+        title = f"« {title} »" if lang == "fr" else f"“{title}”"
     parts = [text(source.author), title] if source.author else [title]
     if source.series:
         parts[-1] += f" ({text(source.series)})"
