@@ -175,11 +175,12 @@ def citation_text(citation: str, lang: str, registry: dict[str, Source] | None =
 
 
 def grouped_by_kind(registry: dict[str, Source] | None = None) -> list[tuple[str, list[Source]]]:
-    """The registry grouped by kind (in :data:`KINDS` order), each group sorted by author."""
+    """The registry grouped by kind (in :data:`KINDS` order), each group in the order of its
+    ids, which begin with the author's surname or the collection (``coox-1985``, ``frus-…``)."""
     registry = load_registry() if registry is None else registry
     groups = []
     for kind in KINDS:
-        members = [s for s in registry.values() if s.kind == kind]
+        members = sorted((s for s in registry.values() if s.kind == kind), key=lambda s: s.id)
         if members:
-            groups.append((kind, sorted(members, key=lambda s: ((s.author or "").lower(), s.id))))
+            groups.append((kind, members))
     return groups
