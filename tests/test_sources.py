@@ -117,6 +117,14 @@ def test_every_citation_in_the_geodata_resolves_in_the_registry():
     assert unresolved == []
 
 
+def test_no_feature_cites_the_same_work_twice():
+    seen: dict[tuple[str, str], list[str]] = {}
+    for file, owner, citation in citations():
+        seen.setdefault((file, owner), []).append(citation)
+    twice = {key: cited for key, cited in seen.items() if len(set(cited)) < len(cited)}
+    assert twice == {}
+
+
 def test_no_cited_url_is_on_a_forum_mirror_or_book_copy_host():
     registry = load_registry()
     urls = {registry[resolve(c)[0].id].url for _, _, c in citations()} - {None}
