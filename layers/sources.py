@@ -44,7 +44,7 @@ class Source:
 
 
 class SourceError(ValueError):
-    """A registry that cannot be read, or a citation that does not resolve."""
+    """A registry file that cannot be read."""
 
 
 def read_registry(path: Path = REGISTRY) -> dict:
@@ -107,7 +107,9 @@ def split_citation(citation: str) -> tuple[str, str | None]:
     return sid.strip(), (locator.strip() or None)
 
 
-def resolve(citation: object, registry: dict[str, Source] | None = None):
+def resolve(
+    citation: object, registry: dict[str, Source] | None = None
+) -> tuple[Source, str | None] | None:
     """``(Source, locator)`` for a citation, or ``None`` when its id is not in the registry."""
     if not isinstance(citation, str):
         return None
@@ -143,7 +145,7 @@ def format_citation(source: Source, locator: str | None, lang: str, markup: bool
     if source.kind in _WHOLE_WORKS and markup:
         title = f"<i>{title}</i>"
     elif source.kind in _PARTS:
-        title = f"« {title} »" if lang == "fr" else f"“{title}”"
+        title = f"«\u00a0{title}\u00a0»" if lang == "fr" else f"“{title}”"
     parts = [text(source.author), title] if source.author else [title]
     if source.series:
         parts[-1] += f" ({text(source.series)})"
@@ -160,18 +162,13 @@ def format_citation(source: Source, locator: str | None, lang: str, markup: bool
         result += f" {text(source.note)}"
     if source.url:
         url = text(source.url)
+        linked = markup and source.url.startswith(_SCHEMES)  # never a javascript: link
         result += (
             f' <a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
-            if markup
-            else f" {source.url}"
+            if linked
+            else f" {url}"
         )
     return result
-
-
-def citation_text(citation: str, lang: str, registry: dict[str, Source] | None = None) -> str:
-    """A citation as plain text; a string that is not a registry id is returned as it is."""
-    found = resolve(citation, registry)
-    return format_citation(found[0], found[1], lang) if found else citation
 
 
 def grouped_by_kind(registry: dict[str, Source] | None = None) -> list[tuple[str, list[Source]]]:

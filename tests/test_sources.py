@@ -3,6 +3,7 @@ citations formatted in both languages, and the About page listing the registry b
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -223,11 +224,14 @@ def test_citations_are_formatted_in_both_languages_with_the_locator():
     assert "2008, ch. 9." in text
     wiki, _ = resolve("wikipedia-manchukuo", registry)
     assert "“Manchukuo”" in format_citation(wiki, None, "en")
-    assert "« Manchukuo »" in format_citation(wiki, None, "fr")
+    assert "«\u00a0Manchukuo\u00a0»" in format_citation(wiki, None, "fr")
     html = format_citation(book, "<b>p. 1</b>", "en", markup=True)
     assert "<i>Hiroshima: The World&#x27;s Bomb</i>" in html and "&lt;b&gt;p. 1" in html
     linked = format_citation(wiki, None, "en", markup=True)
     assert '<a href="https://en.wikipedia.org/wiki/Manchukuo"' in linked
+    hostile = dataclasses.replace(wiki, url="javascript:alert(1)", title="<script>")
+    shown = format_citation(hostile, None, "en", markup=True)
+    assert "<a" not in shown and "<script>" not in shown and "&lt;script&gt;" in shown
 
 
 def test_the_hiroshima_event_no_longer_cites_the_chongjin_article():
