@@ -93,7 +93,7 @@ def card_html(event: dict, lang: str) -> str:
         folded.append(f"<p><i>{escape(notes)}</i></p>")
     sources = event.get("sources")
     if isinstance(sources, (list, tuple)) and sources:
-        items = "".join(f"<li>{source_html(str(source))}</li>" for source in sources)
+        items = "".join(f"<li>{source_html(str(source), lang)}</li>" for source in sources)
         folded.append(f"{escape(t('sources', lang))}<ul>{items}</ul>")
     if event["on_day"]:
         lines.append(text)

@@ -320,7 +320,7 @@ def basemap_features(cells: dict, others: dict) -> list[dict]:
         "name_native": None,
         "valid_from": ATLAS_START,
         "valid_to": None,
-        "sources": ["Natural Earth 4.1 admin-0 countries 10m via npm world-atlas@2.0.2"],
+        "sources": ["natural-earth"],
     }
     features = [
         _feature(
@@ -349,7 +349,7 @@ def _graticule(id_: str, label: str, line: LineString) -> dict:
             "name_native": None,
             "valid_from": ATLAS_START,
             "valid_to": None,
-            "sources": ["Computed: 10° graticule"],
+            "sources": ["atlas-computed:10° graticule"],
             "kind": "graticule",
         },
     )

@@ -7,6 +7,8 @@ import html
 import json
 import re
 
+from layers.sources import format_citation, resolve
+
 # Reference zones shown beside an event's local time (fixed offsets in force 1939–46).
 REFERENCE_ZONES = (("Moscow", "Moscou", 3), ("Tokyo", "Tokyo", 9))
 # French names of the zone labels used in the events data.
@@ -74,8 +76,12 @@ def escape(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def source_html(source: str) -> str:
-    """A source citation as HTML: escaped, with http(s) URLs (and only those) made links."""
+def source_html(source: str, lang: str = "en") -> str:
+    """A source as HTML: a registry citation (``id`` or ``id:locator``) formatted from the
+    registry; any other text (an uploaded layer's) escaped, with http(s) URLs made links."""
+    found = resolve(source)
+    if found:
+        return format_citation(*found, lang, markup=True)
     pieces = []
     for i, piece in enumerate(_URL.split(source)):
         if i % 2 and piece.lower().startswith(("http://", "https://")):

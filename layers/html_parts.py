@@ -1,7 +1,7 @@
 """HTML fragments shared by the app's map and the standalone export: popups, tooltips, legend.
 
 Every value that comes from data goes through :func:`layers.eventtext.escape`, and only
-http(s) links in sources become clickable.
+sources are formatted from the registry (:mod:`layers.sources`), with links where they have a URL.
 """
 
 from __future__ import annotations
@@ -88,10 +88,10 @@ def event_html(event: dict, lang: str) -> str:
 
 
 def sources_html(sources: object, lang: str) -> str:
-    """A list of sources, escaped, with http(s) links clickable."""
+    """A list of sources formatted as citations, escaped, with links where they have a URL."""
     if not isinstance(sources, (list, tuple)) or not sources:
         return ""
-    items = "".join(f"<li>{source_html(str(s))}</li>" for s in sources)
+    items = "".join(f"<li>{source_html(str(s), lang)}</li>" for s in sources)
     return f'<div class="atlas-sources">{escape(t("sources", lang))}:<ul>{items}</ul></div>'
 
 

@@ -284,6 +284,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav_data": {"en": "Data", "fr": "Données"},
     "nav_about": {"en": "About", "fr": "À propos"},
     "provenance": {"en": "Provenance of the data", "fr": "Provenance des données"},
+    "source_registry": {"en": "Sources cited", "fr": "Sources citées"},
+    "source_registry_intro": {
+        "en": "Every work cited by a territory, route, place or event of the atlas, by kind. "
+        "Wikipedia and other encyclopedias are tertiary sources, cited where they were "
+        "consulted; a link is given only for a stable copy.",
+        "fr": "Tous les ouvrages cités par un territoire, un itinéraire, un lieu ou un "
+        "événement de l'atlas, par type. Wikipédia et les autres encyclopédies sont des "
+        "sources tertiaires, citées là où elles ont été consultées ; un lien n'est donné "
+        "que pour une copie stable.",
+    },
+}
+
+# Kinds of source (geodata/sources.json), in the order the About page lists them.
+SOURCE_KIND_LABELS = {
+    "primary_document": ("Primary documents", "Documents d'époque"),
+    "official_history": ("Official histories", "Histoires officielles"),
+    "scholarly_book": ("Books", "Livres"),
+    "scholarly_article": ("Articles and chapters", "Articles et chapitres"),
+    "encyclopedia": ("Encyclopedias (tertiary sources)", "Encyclopédies (sources tertiaires)"),
+    "web_page": ("Web pages and press", "Pages web et presse"),
+    "dataset": ("Data sets", "Jeux de données"),
 }
 
 STATUS_LABELS = {
@@ -337,6 +358,12 @@ def format_date(day: dt.date, lang: str) -> str:
 
 def status_label(status: str, lang: str) -> str:
     en, fr = STATUS_LABELS.get(status, (status, status))
+    return fr if lang == "fr" else en
+
+
+def source_kind_label(kind: str, lang: str) -> str:
+    """The heading of a kind of source (``primary_document`` → ``Primary documents``)."""
+    en, fr = SOURCE_KIND_LABELS.get(kind, (kind, kind))
     return fr if lang == "fr" else en
 
 

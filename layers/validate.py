@@ -19,6 +19,8 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
+from layers.sources import citation_problem, registry_file_problems
+
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 CATALOGUE = "catalogue.json"
 
@@ -174,6 +176,10 @@ def check_and_read(feature: object, index: int, file: str, kind: str, layer_ids=
         bad("sources", "must be a non-empty list of strings")
     elif not all(isinstance(s, str) and s.strip() for s in sources):
         bad("sources", "every source must be a non-empty string")
+    elif not kind.startswith("user_"):  # uploads may cite in free text
+        for i, citation in enumerate(sources):
+            if message := citation_problem(citation):
+                bad(f"sources[{i}]", message)
     if props.get("notes") is not None and not isinstance(props["notes"], str):
         bad("notes", "must be a string or null")
 
@@ -420,6 +426,9 @@ def validate_folder(folder: Path = GEODATA, only: list[Path] | None = None) -> l
             if entry["kind"] == "territory" and not any(p.severity == "error" for p in found):
                 territories.append((path.name, feature))
     problems += overlap_problems(territories)
+    registry = folder / "sources.json"
+    if wanted is None and registry.exists():
+        problems += [Problem(registry.name, *found) for found in registry_file_problems(registry)]
     return problems
 
 

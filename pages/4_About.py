@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas_app import state
-from layers.i18n import t
+from layers.eventtext import escape
+from layers.i18n import source_kind_label, t
 from layers.loading import geodata_folder
+from layers.sources import format_citation, grouped_by_kind
 
 ABOUT = {
     "en": """
@@ -75,6 +77,15 @@ ci-dessous). Pour essayer une couche sans changer l'atlas, téléversez-la sur l
 atlas = state.setup_page("about_title")
 lang = state.lang()
 st.markdown(ABOUT[lang])
+st.divider()
+st.subheader(t("source_registry", lang))
+st.markdown(t("source_registry_intro", lang))
+for kind, members in grouped_by_kind():
+    items = "".join(f"<li>{format_citation(s, None, lang, markup=True)}</li>" for s in members)
+    heading = escape(source_kind_label(kind, lang))
+    st.markdown(
+        f'<h4>{heading}</h4><ul class="atlas-registry">{items}</ul>', unsafe_allow_html=True
+    )
 provenance = geodata_folder() / "PROVENANCE.md"
 if provenance.exists():
     st.divider()

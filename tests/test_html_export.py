@@ -18,7 +18,7 @@ from layers.model import ATLAS_START, LayerSpec
 
 HOSTILE_NAME = "<script>alert(1)</script>"
 HOSTILE_NOTE = "<img src=x onerror=alert(1)>"
-HOSTILE_SOURCE = "javascript:alert(1)"
+HOSTILE_SOURCE = "coox-1985:javascript:alert(1)"  # a registry id with a hostile locator
 CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -51,7 +51,7 @@ def hostile_atlas(atlas):
         "status": "puppet_state",
         "controller": "Japan",
         "notes": HOSTILE_NOTE,
-        "sources": [HOSTILE_SOURCE, "fine — https://example.org/ok"],
+        "sources": [HOSTILE_SOURCE, "natural-earth"],
     }
     square = [[[150.0, 20.0], [156.0, 20.0], [156.0, 26.0], [150.0, 20.0]]]
     feature = {"type": "Feature", "properties": props, "geometry": {"type": "Polygon"}}
@@ -132,7 +132,7 @@ def test_hostile_data_is_escaped(atlas):
     hostile = next(layer for layer in data["layers"] if layer["id"] == "hostile")
     popup = hostile["features"][0]["pop"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
-    assert '<a href="https://example.org/ok"' in popup and 'href="javascript' not in popup
+    assert '<a href="https://www.naturalearthdata.com/' in popup and 'href="javascript' not in popup
     event = next(e for e in data["events"] if e["id"] == "ev_hostile")
     assert "&lt;img src=x" in event["html"] and "<img" not in event["html"]
     labels = re.findall(r'data-layer="hostile"(?: checked)?> ([^<]*)</label>', html)

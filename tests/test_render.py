@@ -168,9 +168,9 @@ def test_the_same_state_gives_the_same_script(atlas):
 
 def hostile_atlas() -> Atlas:
     """A tiny atlas whose every text field tries to inject HTML or script."""
-    sources = [
-        "javascript:alert(1)",
-        'S1 — <script>x</script> https://example.org/a?b=<c>&d="e" javascript:alert(2)',
+    sources = [  # registry ids with hostile locators
+        "coox-1985:javascript:alert(1)",
+        'natural-earth:<script>x</script> https://example.org/a?b=<c>&d="e" javascript:alert(2)',
     ]
     common = {
         "name_en": HOSTILE[0],
@@ -277,7 +277,8 @@ def test_hostile_text_is_escaped_everywhere(lang):
         assert_safe(html)
     everything = "".join(shown)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything
-    assert 'href="https://example.org/a?b=' in everything
+    assert 'href="https://www.naturalearthdata.com/' in everything  # the registry's URL
+    assert 'href="https://example.org' not in everything  # a locator's URL stays text
     assert "javascript:alert(2)" in everything.replace("&quot;", '"')  # as text, not a link
     # the scripts themselves: no raw "<" from data can close the <script> block
     m = base_map(atlas, lang)

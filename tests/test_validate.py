@@ -24,7 +24,7 @@ def territory(id_="t1", **changes) -> dict:
         "name_native": None,
         "valid_from": "1940-01-01",
         "valid_to": "1941-01-01",
-        "sources": ["A source — https://example.org/a"],
+        "sources": ["coox-1985"],  # an id of geodata/sources.json
         "status": "colony",
         "controller": "Japan",
     }
