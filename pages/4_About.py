@@ -55,7 +55,7 @@ d'août 1945 sont pleins jusqu'au dernier lieu atteint ce jour-là, en pointill�
 événements indiquent l'heure locale et le fuseau quand les sources les donnent.
 
 **Géométrie.** Frontières modernes de Natural Earth, découpées et recomposées là où les
-limites de 1939–1946 diffèrent (Mandchoukouo, Guandong, Mengjiang, Karafuto, Corée au
+limites de 1939–1946 diffèrent (Mandchoukouo, Kwantung, Mengjiang, Karafuto, Corée au
 38e parallèle…), le long de tracés établis d'après les sources citées. Leur précision est
 indiquée ci-dessous, région par région (en anglais).
 
