@@ -36,8 +36,8 @@ MAX_CELLS = 3_000_000  # features × property names of one layer, checked before
 # Upload limits (shipped files are trusted for size, not for content).
 MAX_BYTES = 25 * 1024 * 1024
 MAX_FEATURES = 50_000
-MAX_CONTAINERS = 2_000_000  # "[" and "{" in an uploaded JSON text: bounds its parsed size
-MAX_VALUES = 4_000_000  # "," in an uploaded JSON text
+MAX_CONTAINERS = 1_200_000  # "[" and "{" in an uploaded JSON text: bounds its parsed size
+MAX_VALUES = 3_000_000  # "," in an uploaded JSON text
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
 MAX_MEMBERS = 64
 CHUNK = 1024 * 1024
@@ -115,11 +115,6 @@ def _parse_int(text: str) -> int | _Oversized:
     return _Oversized(text) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
 
 
-def _parse_float(text: str) -> float | _Oversized:
-    value = float(text)
-    return value if math.isfinite(value) else _Oversized(text)
-
-
 # ----------------------------------------------------------------------------- JSON text
 
 
@@ -144,12 +139,7 @@ def parse_json(data: bytes, name: str, upload: bool = False) -> tuple[object, li
         except UnicodeDecodeError as exc:
             return None, [Problem(name, "", "file", f"not UTF-8 text (byte {exc.start:,})")]
         try:
-            parsed = json.loads(
-                text,
-                parse_int=_parse_int,
-                parse_float=_parse_float,
-                parse_constant=_Oversized,
-            )
+            parsed = json.loads(text, parse_int=_parse_int, parse_constant=_Oversized)
         except json.JSONDecodeError as exc:
             message = f"malformed JSON at line {exc.lineno}: {exc.msg}"
             return None, [Problem(name, "", "file", message)]
@@ -271,42 +261,72 @@ def _read_feature(
     problems, geometry = check_and_read(feature, index, file, kind, layer_ids)
     if geometry is None or any(p.severity == "error" for p in problems):
         return None, problems
-    props = dict(feature["properties"])
+    props = feature["properties"]  # not copied: uploads are large; nothing changes it
     start = parse_date(props["valid_from"])
     end = parse_date(props["valid_to"]) if props.get("valid_to") is not None else None
     return Record(index, props, geometry, start, end), problems
 
 
 def _unsafe_values(feature: object, file: str, label: str) -> list[Problem]:
-    """Nesting, refused numbers and unencodable text anywhere in a feature, one problem per
-    top-level field (``properties.X`` is named ``X``)."""
+    """Deep nesting, refused numbers and text that is not valid Unicode in a feature's members
+    and properties, one problem per field (``properties.X`` is named ``X``). The geometry is
+    left to the geometry checks, which read its coordinates as numbers only."""
     if not isinstance(feature, dict):
         return []
-    found: dict[str, str] = {}
-    stack = [(feature, 0, None)]
-    while stack:
-        value, depth, where = stack.pop()
-        if where in found:
-            continue
-        if depth > MAX_DEPTH:
-            found[where] = f"nested more than {MAX_DEPTH} levels deep"
-        elif isinstance(value, _Oversized):
-            found[where] = f"holds {value.describe()}"
-        elif isinstance(value, str):
-            if not value.isascii() and _SURROGATE.search(value):
-                found[where] = "holds text that is not valid Unicode (a lone surrogate)"
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                top = where
-                if where is None or (where == "properties" and depth == 1):
-                    top = key
-                if not key.isascii() and _SURROGATE.search(key):
-                    found[top] = "has a name that is not valid Unicode (a lone surrogate)"
-                    continue
-                stack.append((item, depth + 1, top))
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1, where) for item in value)
-    return [Problem(file, label, f, m) for f, m in found.items()]
+    found = []
+    for key, value in feature.items():
+        if key == "properties" and isinstance(value, dict):
+            for name, item in value.items():
+                message = _unsafe_key(name) or _unsafe(item, 2)
+                if message:
+                    found.append(Problem(file, label, _field_name(name), message))
+        elif key != "geometry":
+            message = _unsafe_key(key) or _unsafe(value, 1)
+            if message:
+                found.append(Problem(file, label, _field_name(key), message))
+    return found
+
+
+def _unsafe_key(name: str) -> str | None:
+    if not name.isascii() and _SURROGATE.search(name):
+        return "has a name that is not valid Unicode (a lone surrogate)"
+    return None
+
+
+def _field_name(name: str) -> str:
+    """A field's name as a problem can show it (escaped when it is not valid Unicode)."""
+    return name if name.isascii() or not _SURROGATE.search(name) else repr(name)[1:-1]
+
+
+def _unsafe(value: object, depth: int) -> str | None:
+    """What makes a parsed JSON value unusable, or ``None``. Recursion stops at MAX_DEPTH."""
+    kind = type(value)
+    if kind is float:
+        return None if math.isfinite(value) else "holds a number that is not finite"
+    if kind is int or kind is bool or value is None:
+        return None
+    if kind is str:
+        if value.isascii() or not _SURROGATE.search(value):
+            return None
+        return "holds text that is not valid Unicode (a lone surrogate)"
+    if kind is _Oversized:
+        return f"holds {value.describe()}"
+    if depth >= MAX_DEPTH:
+        return f"nested more than {MAX_DEPTH} levels deep"
+    if kind is list:
+        for item in value:
+            if type(item) is not int:
+                message = _unsafe(item, depth + 1)
+                if message:
+                    return message
+        return None
+    if kind is dict:
+        for name, item in value.items():
+            message = _unsafe_key(name) or _unsafe(item, depth + 1)
+            if message:
+                return message
+        return None
+    return f"holds a value of an unknown type ({kind.__name__})"
 
 
 def _unexpected(file: str, where: str, exc: BaseException) -> Problem:

@@ -323,7 +323,7 @@ def check_geometry(geometry: object, file: str, label: str, kind: str) -> tuple:
     if (abs(lon) > 180).any() or (abs(lat) > 90).any():
         message = "coordinates outside lon ±180 / lat ±90 (projected data? use WGS84 lon/lat)"
         return [Problem(file, label, "geometry", message)], None
-    span = _widest_part(geom)
+    span = _widest_part(geom, lon)
     if span > MAX_ANTIMERIDIAN_SPAN:
         message = (
             f"a part spans {span:.0f}° of longitude: it crosses the antimeridian (180°); "
@@ -337,8 +337,12 @@ def check_geometry(geometry: object, file: str, label: str, kind: str) -> tuple:
     return [], geom
 
 
-def _widest_part(geom) -> float:
+def _widest_part(geom, lon: np.ndarray) -> float:
     """The widest longitude span of one polygon or line of a geometry, in degrees."""
+    if geom.geom_type == "Point":
+        return 0.0
+    if not geom.geom_type.startswith("Multi"):
+        return float(lon.max() - lon.min())
     bounds = shapely.bounds(shapely.get_parts(geom))
     return float((bounds[:, 2] - bounds[:, 0]).max()) if len(bounds) else 0.0
 
@@ -371,9 +375,7 @@ def _positions(coordinates: object, ndim: int) -> np.ndarray:
     """Coordinates as a float array of ``ndim`` dimensions, each position of 2 or 3 numbers."""
     array = np.asarray(coordinates)
     if array.dtype.kind not in "iuf" or array.ndim != ndim or array.shape[-1] not in (2, 3):
-        raise ValueError(
-            f"positions must be lists of two or three numbers, not {coordinates!r:.60}"
-        )
+        raise ValueError("positions must be lists of two or three numbers")
     return array.astype(float, copy=False)
 
 
