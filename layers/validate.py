@@ -165,10 +165,15 @@ def check_and_read(feature: object, index: int, file: str, kind: str, layer_ids=
         bad("sources", "every source must be a non-empty string")
 
     status, controller = props.get("status"), props.get("controller")
-    if (kind == "territory" or status is not None) and not _is_one_of(status, STATUSES):
-        bad("status", f"{status!r:.80} is not one of {', '.join(STATUSES)}")
-    if (kind == "territory" or controller is not None) and not _is_one_of(controller, CONTROLLERS):
-        bad("controller", f"{controller!r:.80} is not one of {', '.join(CONTROLLERS)}")
+    if kind == "territory":
+        if not _is_one_of(status, STATUSES):
+            bad("status", f"{status!r:.80} is not one of {', '.join(STATUSES)}")
+        if not _is_one_of(controller, CONTROLLERS):
+            bad("controller", f"{controller!r:.80} is not one of {', '.join(CONTROLLERS)}")
+    else:  # optional elsewhere (uploads may name their own), but text when present
+        for name, value in (("status", status), ("controller", controller)):
+            if value is not None and not isinstance(value, str):
+                bad(name, "must be a string or null")
     if kind == "route" and "strength" not in props:
         bad("strength", "missing (text and numbers where known)")
     problems.extend(Problem(file, label, f, m) for f, m in optional_field_problems(props))

@@ -220,7 +220,7 @@ def test_a_byte_order_mark_is_accepted():
     [
         ("status", {"kind": "colony"}),
         ("controller", {"name": "Japan"}),
-        ("status", "empire"),
+        ("status", 42),
         ("rank", [1]),
         ("rank", "high"),
         ("rank", True),
