@@ -17,7 +17,7 @@ from layers.model import ROUTE_FADE_DAYS, Atlas, Layer, LayerSpec
 from layers.temporal import TemporalIndex
 from layers.validate import Problem, geodata_folder
 
-__all__ = ["build_layer", "empty_frame", "geodata_folder", "load_atlas"]
+__all__ = ["broken_layer", "build_layer", "empty_frame", "geodata_folder", "load_atlas"]
 
 EVENT_COLUMNS = ["id", "date", "date_end", "time", "utc_offset", "time_zone", "importance"]
 
@@ -32,7 +32,12 @@ def load_atlas(folder: Path | None = None) -> Atlas:
     for entry in entries:
         spec = LayerSpec(**{k: entry[k] for k in LayerSpec.__dataclass_fields__})
         features, file_problems = reader.read_collection(folder / spec.file)
-        layer = build_layer(spec, features, file_problems, layer_ids, seen_ids)
+        try:
+            layer = build_layer(spec, features, file_problems, layer_ids, seen_ids)
+        except Exception as exc:  # the reader reports bad input; this guards the table itself
+            layer = broken_layer(
+                spec, Problem(spec.file, "", "file", f"cannot be read ({type(exc).__name__})")
+            )
         if spec.kind == "event":
             events = layer.frame
             problems += list(layer.problems)
@@ -68,6 +73,11 @@ def build_layer(
     grace = ROUTE_FADE_DAYS if spec.kind == "route" else 0
     index = TemporalIndex([r.start for r in records], [r.end for r in records], grace_days=grace)
     return Layer(spec=spec, frame=frame, index=index, problems=(*problems, *read.problems))
+
+
+def broken_layer(spec: LayerSpec, problem: Problem) -> Layer:
+    """A layer of which nothing could be loaded, with the reason."""
+    return Layer(spec=spec, frame=empty_frame(), index=TemporalIndex([], []), problems=(problem,))
 
 
 def empty_frame() -> gpd.GeoDataFrame:

@@ -73,6 +73,8 @@ KNOWN_PROPERTIES = (
     "text_en",
     "text_fr",
 )
+# Names the tables use themselves: a property so named is left out.
+RESERVED_NAMES = ("geometry",)
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 # Shapefile field names are cut to 10 characters.
 SHAPEFILE_FIELDS = {"name_nativ": "name_native", "utc_offse": "utc_offset"}
@@ -222,7 +224,9 @@ def read_features(
             for key in record.props:
                 if key in kept:
                     continue
-                if key in KNOWN_PROPERTIES:
+                if key in RESERVED_NAMES:
+                    left_out.add(key)
+                elif key in KNOWN_PROPERTIES:
                     kept[key] = None
                 elif extra < MAX_EXTRA_PROPERTIES:
                     kept[key] = None
@@ -236,7 +240,8 @@ def read_features(
         if left_out:
             message = (
                 f"{len(left_out):,} property names left out (kept: the contract's and at most "
-                f"{MAX_EXTRA_PROPERTIES} others, {MAX_CELLS:,} values in all)"
+                f"{MAX_EXTRA_PROPERTIES} others, {MAX_CELLS:,} values in all; never "
+                f"{', '.join(RESERVED_NAMES)})"
             )
             result.problems.append(Problem(file, "", "properties", message, "repaired"))
             result.records = [_keep(r, kept) for r in result.records]

@@ -286,6 +286,15 @@ def test_unique_property_names_are_capped_before_the_table():
     assert "property names left out" in problem.message
 
 
+def test_a_property_named_geometry_is_left_out():
+    layer, problems = upload_text(
+        "g.geojson",
+        collection_text(feature("a", geometry_x=1)).replace('"geometry_x"', '"geometry"'),
+    )
+    assert layer.frame.geometry.iloc[0].geom_type == "Polygon"
+    assert only_problem(problems).field == "properties"
+
+
 def test_a_few_extra_properties_are_kept():
     layer, problems = upload_text("extra.geojson", collection_text(feature("a", population=5)))
     assert problems == [] and layer.frame["population"].iloc[0] == 5
