@@ -202,6 +202,12 @@ def hostile_uploads() -> dict[str, bytes]:
         "huge.geojson": huge,
         "dotdot.zip": buffer.getvalue(),
         "rank.geojson": geojson_bytes([a_feature("r", rank="high", status={"x": 1})]),
+        "mixed.geojson": geojson_bytes(
+            [
+                a_feature(f"m{i}", x=value, big=[1.5] * 100_000 if i == 0 else None)
+                for i, value in enumerate([1, "a", [1, 2], {"a": None}, True, 2.5, None])
+            ]
+        ),
     }
 
 
