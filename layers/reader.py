@@ -107,6 +107,9 @@ class _Oversized:
     def __init__(self, text: str) -> None:
         self.text = text
 
+    def __repr__(self) -> str:
+        return f"<{self.describe()}>"
+
     def describe(self) -> str:
         if len(self.text) > MAX_DIGITS and self.text.lstrip("-").isdigit():
             return f"a number of {len(self.text.lstrip('-')):,} digits (the limit is {MAX_DIGITS})"

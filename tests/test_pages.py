@@ -242,3 +242,13 @@ def test_every_page_runs_on_a_broken_copy_of_the_data(tmp_path, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     shown = json.loads(at.get("component_instance")[0].proto.json_args)
     assert "manchukuo_puppet" in json.dumps(shown)
+
+
+def test_visitors_are_shown_no_error_details():
+    import tomllib
+
+    from streamlit.config import ShowErrorDetailsConfigOptions
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    value = config["client"]["showErrorDetails"]
+    assert value == ShowErrorDetailsConfigOptions.NONE.value == "none"

@@ -470,3 +470,25 @@ def test_box_shapefile_without_prj_is_a_crs_problem(tmp_path):
     files.pop("towns.prj")
     layer, problems = read_upload("noprj.zip", zipped(files))
     assert layer is None and only_problem(problems).field == "crs"
+
+
+@pytest.fixture(scope="module")
+def town_files(tmp_path_factory) -> dict[str, bytes]:
+    return shapefile_files(towns(rank=[2]), tmp_path_factory.mktemp("towns"))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::UserWarning")
+@FUZZ
+@given(
+    st.sampled_from(["towns.shp", "towns.shx", "towns.dbf", "towns.prj", "towns.cpg"]),
+    st.lists(st.tuples(st.integers(0, 400), st.binary(min_size=1, max_size=8)), max_size=4),
+    st.booleans(),
+)
+def test_fuzz_damaged_shapefiles(town_files, part, patches, cut):
+    """A real shapefile with bytes overwritten (or cut short) in one of its parts."""
+    files = dict(town_files)
+    data = bytearray(files.get(part, b""))
+    for offset, chunk in patches:
+        data[offset : offset + len(chunk)] = chunk
+    files[part] = bytes(data[: len(data) // 2]) if cut else bytes(data)
+    never_raises("damaged.zip", zipped(files))
