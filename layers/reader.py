@@ -40,6 +40,9 @@ MAX_CONTAINERS = 1_200_000  # "[" and "{" in an uploaded JSON text: bounds its p
 MAX_VALUES = 3_000_000  # "," in an uploaded JSON text
 MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
 MAX_MEMBERS = 64
+# Central-directory signatures in a zip, counted before it is opened (each becomes an object);
+# generous, as the signature's four bytes may also occur inside the data.
+MAX_DIRECTORY_ENTRIES = 1024
 CHUNK = 1024 * 1024
 # Properties the contract knows (kept always); any other name counts against the cap above.
 KNOWN_PROPERTIES = (
@@ -450,6 +453,8 @@ def _unpack(name: str, data: bytes, folder: Path) -> tuple[Path | None, list[Pro
     def problem(message: str) -> tuple[None, list[Problem]]:
         return None, [Problem(name, "", "file", message)]
 
+    if data.count(b"PK\x01\x02") > MAX_DIRECTORY_ENTRIES:  # counted, not declared
+        return problem(f"holds more than {MAX_MEMBERS} files")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()

@@ -353,6 +353,17 @@ def test_unsafe_member_names_are_problems(name):
     assert "unsafe path" in problem.message
 
 
+def test_a_zip_of_very_many_members_is_refused_before_it_is_opened(monkeypatch):
+    data = zipped({f"{i}.txt": b"" for i in range(3000)}, method=zipfile.ZIP_STORED)
+
+    def must_not_open(*args, **kwargs):
+        raise AssertionError("the zip was opened")
+
+    monkeypatch.setattr(zipfile, "ZipFile", must_not_open)
+    layer, problems = read_upload("many.zip", data)
+    assert layer is None and "more than 64 files" in only_problem(problems).message
+
+
 def test_a_zip_that_unpacks_too_large_is_stopped_while_extracting():
     big = b"\0" * (MAX_UNZIPPED_BYTES + 1024 * 1024)
     layer, problems = read_upload("bomb.zip", zipped({"a.shp": big, "a.dbf": b"", "a.shx": b""}))
