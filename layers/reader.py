@@ -305,7 +305,10 @@ def _unsafe_key(name: str) -> str | None:
 
 
 def _field_name(name: str) -> str:
-    """A field's name as a problem can show it (escaped when it is not valid Unicode)."""
+    """A field's name as a problem can show it (quoted when empty, escaped when it is not
+    valid Unicode)."""
+    if not name:
+        return "''"
     return name if name.isascii() or not _SURROGATE.search(name) else repr(name)[1:-1]
 
 
