@@ -1,4 +1,4 @@
-"""Reading geodata/ into an :class:`~layers.model.Atlas`.
+"""Reading geodata/ into an :class:`~layers.model.Atlas`, through :mod:`layers.reader`.
 
 One bad file never takes the atlas down: a file that cannot be read becomes a broken layer
 with its problems listed, a bad feature is dropped and reported, an invalid geometry is
@@ -7,43 +7,37 @@ repaired and reported, and every other layer loads as usual.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
+from layers import reader
 from layers.model import ROUTE_FADE_DAYS, Atlas, Layer, LayerSpec
 from layers.temporal import TemporalIndex
-from layers.validate import (
-    GEODATA,
-    Problem,
-    catalogue_file_problems,
-    check_and_read,
-    feature_label,
-    load_catalogue,
-    read_collection,
-)
+from layers.validate import Problem, geodata_folder
+
+__all__ = ["broken_layer", "build_layer", "empty_frame", "geodata_folder", "load_atlas"]
 
 EVENT_COLUMNS = ["id", "date", "date_end", "time", "utc_offset", "time_zone", "importance"]
-
-
-def geodata_folder() -> Path:
-    """The geodata folder: ``$ATLAS_GEODATA`` when set (tests, other data sets), else geodata/."""
-    return Path(os.environ.get("ATLAS_GEODATA") or GEODATA)
 
 
 def load_atlas(folder: Path | None = None) -> Atlas:
     """Load every catalogued layer and the events from ``folder`` (default: geodata_folder())."""
     folder = geodata_folder() if folder is None else Path(folder)
-    entries, problems = load_catalogue(folder)
-    problems += catalogue_file_problems(folder, entries)
+    entries, problems = reader.read_catalogue(folder)
+    problems += reader.catalogue_file_problems(folder, entries)
     layer_ids = {e["id"] for e in entries}
     layers, seen_ids, events = {}, {}, None
     for entry in entries:
         spec = LayerSpec(**{k: entry[k] for k in LayerSpec.__dataclass_fields__})
-        features, file_problems = read_collection(folder / spec.file)
-        layer = build_layer(spec, features, file_problems, layer_ids, seen_ids)
+        features, file_problems = reader.read_collection(folder / spec.file)
+        try:
+            layer = build_layer(spec, features, file_problems, layer_ids, seen_ids)
+        except Exception as exc:  # the reader reports bad input; this guards the table itself
+            layer = broken_layer(
+                spec, Problem(spec.file, "", "file", f"cannot be read ({type(exc).__name__})")
+            )
         if spec.kind == "event":
             events = layer.frame
             problems += list(layer.problems)
@@ -61,37 +55,29 @@ def build_layer(
     layer_ids: set[str],
     seen_ids: dict[str, str] | None = None,
 ) -> Layer:
-    """Check raw GeoJSON features and turn the good ones into a layer."""
-    problems = list(problems)
-    seen_ids = {} if seen_ids is None else seen_ids
-    rows, geometries = [], []
-    for i, feature in enumerate(features):
-        found, geom = check_and_read(feature, i, spec.file, spec.kind, layer_ids)
-        problems += found
-        if any(p.severity == "error" for p in found):
-            continue
-        props = dict(feature["properties"])
-        if props["id"] in seen_ids:
-            label = feature_label(feature, i)
-            message = f"duplicate id (also in {seen_ids[props['id']]})"
-            problems.append(Problem(spec.file, label, "id", message))
-            continue
-        seen_ids[props["id"]] = spec.file
-        rows.append(props)
-        geometries.append(geom)
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geometries, crs=4326)
-    if spec.kind == "event" and len(frame):
-        for column in EVENT_COLUMNS:
-            if column not in frame:
-                frame[column] = None
-        frame = frame.sort_values(["date", "id"]).reset_index(drop=True)
+    """Check raw GeoJSON features (:func:`layers.reader.read_features`) and turn the good ones
+    into a layer; its table is built column by column over the kept property names only."""
+    read = reader.read_features(features, spec.file, spec.kind, layer_ids, seen_ids)
+    records = read.records
+    if spec.kind == "event":
+        records = sorted(records, key=lambda r: (r.props["date"], r.props["id"]))
+    columns = read.columns + [c for c in EVENT_COLUMNS if spec.kind == "event"]
+    table = {c: [r.props.get(c) for r in records] for c in dict.fromkeys(columns)}
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(table, index=pd.RangeIndex(len(records))),
+        geometry=[r.geometry for r in records],
+        crs=4326,
+    )
     if len(frame) == 0:
         frame = empty_frame()
     grace = ROUTE_FADE_DAYS if spec.kind == "route" else 0
-    index = TemporalIndex(
-        frame["valid_from"].tolist(), frame["valid_to"].tolist(), grace_days=grace
-    )
-    return Layer(spec=spec, frame=frame, index=index, problems=tuple(problems))
+    index = TemporalIndex([r.start for r in records], [r.end for r in records], grace_days=grace)
+    return Layer(spec=spec, frame=frame, index=index, problems=(*problems, *read.problems))
+
+
+def broken_layer(spec: LayerSpec, problem: Problem) -> Layer:
+    """A layer of which nothing could be loaded, with the reason."""
+    return Layer(spec=spec, frame=empty_frame(), index=TemporalIndex([], []), problems=(problem,))
 
 
 def empty_frame() -> gpd.GeoDataFrame:

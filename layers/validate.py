@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
+import math
+import os
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from shapely.geometry import shape
+
+if TYPE_CHECKING:
+    from layers.reader import Record
 
 from layers.sources import citation_problem, registry_file_problems
 
@@ -65,6 +69,12 @@ GEOMETRY_TYPES = {
 }
 MAX_OVERLAP_SHARE = 0.005  # of the smaller territory's area
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Dates outside this range are refused: they are typos (9999-12-31 for "open") and break the
+# date arithmetic of the exports.
+FIRST_DATE = dt.date(1500, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+RANKS = (1, 2, 3)  # city ranks, 1 = largest
+MAX_ANTIMERIDIAN_SPAN = 180.0  # degrees of longitude one polygon or line may span
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _OFFSET = re.compile(r"^[+-](0\d|1[0-4]):(00|30|45)$")
 
@@ -93,32 +103,6 @@ def parse_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def read_collection(path: Path) -> tuple[list[dict], list[Problem]]:
-    """The features of a GeoJSON FeatureCollection file, or the reason it cannot be read."""
-    name = path.name
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return [], [Problem(name, "", "file", "file not found")]
-    except UnicodeDecodeError as exc:
-        return [], [Problem(name, "", "file", f"not UTF-8 text ({exc.reason})")]
-    except json.JSONDecodeError as exc:
-        return [], [Problem(name, "", "file", f"malformed JSON at line {exc.lineno}: {exc.msg}")]
-    return collection_features(data, name)
-
-
-def collection_features(data: object, name: str) -> tuple[list[dict], list[Problem]]:
-    """Check the FeatureCollection envelope of already-parsed GeoJSON."""
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        return [], [Problem(name, "", "type", "not a GeoJSON FeatureCollection")]
-    features = data.get("features")
-    if not isinstance(features, list):
-        return [], [Problem(name, "", "features", "must be a list")]
-    if not features:
-        return [], [Problem(name, "", "features", "the layer is empty")]
-    return features, []
 
 
 def feature_label(feature: object, index: int) -> str:
@@ -161,13 +145,18 @@ def check_and_read(feature: object, index: int, file: str, kind: str, layer_ids=
 
     start = parse_date(props.get("valid_from"))
     if start is None:
-        bad("valid_from", f"not an ISO date (YYYY-MM-DD): {props.get('valid_from')!r}")
+        bad("valid_from", f"not an ISO date (YYYY-MM-DD): {props.get('valid_from')!r:.80}")
+    elif not FIRST_DATE <= start <= LAST_DATE:
+        bad("valid_from", _out_of_range(start))
+        start = None
     if "valid_to" not in props:
         bad("valid_to", "missing (use null for open-ended)")
     elif props["valid_to"] is not None:
         end = parse_date(props["valid_to"])
         if end is None:
-            bad("valid_to", f"not an ISO date (YYYY-MM-DD) or null: {props['valid_to']!r}")
+            bad("valid_to", f"not an ISO date (YYYY-MM-DD) or null: {props['valid_to']!r:.80}")
+        elif not FIRST_DATE <= end <= LAST_DATE:
+            bad("valid_to", _out_of_range(end) + " (use null for open-ended)")
         elif start is not None and not start < end:
             bad("valid_to", f"must be after valid_from ({props['valid_from']})")
 
@@ -176,20 +165,20 @@ def check_and_read(feature: object, index: int, file: str, kind: str, layer_ids=
         bad("sources", "must be a non-empty list of strings")
     elif not all(isinstance(s, str) and s.strip() for s in sources):
         bad("sources", "every source must be a non-empty string")
-    elif not kind.startswith("user_"):  # uploads may cite in free text
-        for i, citation in enumerate(sources):
-            if message := citation_problem(citation):
-                bad(f"sources[{i}]", message)
-    if props.get("notes") is not None and not isinstance(props["notes"], str):
-        bad("notes", "must be a string or null")
 
+    status, controller = props.get("status"), props.get("controller")
     if kind == "territory":
-        if props.get("status") not in STATUSES:
-            bad("status", f"{props.get('status')!r} is not one of {', '.join(STATUSES)}")
-        if props.get("controller") not in CONTROLLERS:
-            bad("controller", f"{props.get('controller')!r} is not one of {', '.join(CONTROLLERS)}")
+        if not _is_one_of(status, STATUSES):
+            bad("status", f"{status!r:.80} is not one of {', '.join(STATUSES)}")
+        if not _is_one_of(controller, CONTROLLERS):
+            bad("controller", f"{controller!r:.80} is not one of {', '.join(CONTROLLERS)}")
+    else:  # optional elsewhere (uploads may name their own), but text when present
+        for name, value in (("status", status), ("controller", controller)):
+            if value is not None and not isinstance(value, str):
+                bad(name, "must be a string or null")
     if kind == "route" and "strength" not in props:
         bad("strength", "missing (text and numbers where known)")
+    problems.extend(Problem(file, label, f, m) for f, m in optional_field_problems(props))
     if kind == "event":
         problems.extend(_check_event(props, file, label, layer_ids))
 
@@ -197,23 +186,120 @@ def check_and_read(feature: object, index: int, file: str, kind: str, layer_ids=
     return problems + geometry_problems, geom
 
 
+def _is_one_of(value: object, allowed: tuple[str, ...]) -> bool:
+    return isinstance(value, str) and value in allowed
+
+
+def _out_of_range(day: dt.date) -> str:
+    return f"{day} is outside {FIRST_DATE.year}–{LAST_DATE.year}"
+
+
+def _date_problem(value: object) -> str | None:
+    """Why an optional date (``null`` allowed) is not one, or ``None``."""
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        return f"not an ISO date (YYYY-MM-DD) or null: {value!r:.80}"
+    return None if FIRST_DATE <= day <= LAST_DATE else _out_of_range(day)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def optional_field_problems(props: dict) -> list[tuple[str, str]]:
+    """(field, message) for the optional properties present with a wrong type or value.
+
+    The app, the exports and the popups rely on these types whenever a field is present.
+    """
+    found = []
+    for name in ("notes", "notes_fr", "modern_name", "capital_of", "time_zone", "kind"):
+        if props.get(name) is not None and not isinstance(props[name], str):
+            found.append((name, "must be a string or null"))
+    for name in ("army", "front", "commander", "phase"):
+        if props.get(name) is not None and not isinstance(props[name], str):
+            found.append((name, "must be a string or null"))
+    for name in ("rank", "importance"):  # 1 = largest / most important
+        value = props.get(name)
+        if value is not None and (type(value) is not int or value not in RANKS):
+            found.append((name, f"must be one of {RANKS} or null: {value!r:.40}"))
+    if props.get("uncertain") is not None and not isinstance(props["uncertain"], bool):
+        found.append(("uncertain", "must be true, false or null"))
+    for name in ("stations", "formations"):
+        value = props.get(name)
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(x, str) for x in value)
+        ):
+            found.append((name, "must be a list of strings or null"))
+    strength = props.get("strength")
+    if strength is not None and not isinstance(strength, str):
+        if not isinstance(strength, dict):
+            found.append(("strength", "must be text, an object or null"))
+        elif any(
+            not (v is None or _is_number(v) or (isinstance(v, str) and k.startswith("text")))
+            for k, v in strength.items()
+        ):
+            found.append(("strength", "its values must be numbers or null (texts in text_*)"))
+    waypoints = props.get("waypoints")
+    if waypoints is not None:
+        message = _waypoints_problem(waypoints)
+        if message:
+            found.append(("waypoints", message))
+    return found
+
+
+def _waypoints_problem(waypoints: object) -> str | None:
+    if not isinstance(waypoints, list) or not waypoints:
+        return "must be a non-empty list of places or null"
+    for i, point in enumerate(waypoints):
+        if not isinstance(point, dict):
+            return f"place #{i} is not an object"
+        for key in ("lon", "lat"):
+            if key in point and not (_is_number(point[key]) and math.isfinite(point[key])):
+                return f"place #{i}: {key} must be a number"
+        if (
+            "lon" in point
+            and "lat" in point
+            and not (abs(point["lon"]) <= 180 and abs(point["lat"]) <= 90)
+        ):
+            return f"place #{i}: lon/lat out of range"
+        for key in ("place", "name_en", "name_fr", "note"):
+            if point.get(key) is not None and not isinstance(point[key], str):
+                return f"place #{i}: {key} must be a string or null"
+        problem = _date_problem(point.get("date"))
+        if problem:
+            return f"place #{i}: date {problem}"
+    return None
+
+
 def _check_event(props: dict, file: str, label: str, layer_ids) -> list[Problem]:
     problems = []
-    if parse_date(props.get("date")) is None:
-        problems.append(Problem(file, label, "date", f"not an ISO date: {props.get('date')!r}"))
+    day = parse_date(props.get("date"))
+    if day is None:
+        problems.append(Problem(file, label, "date", f"not an ISO date: {props.get('date')!r:.80}"))
+    elif not FIRST_DATE <= day <= LAST_DATE:
+        problems.append(Problem(file, label, "date", _out_of_range(day)))
+    end_problem = _date_problem(props.get("date_end"))
+    if end_problem:
+        problems.append(Problem(file, label, "date_end", end_problem))
+    elif day is not None and props.get("date_end") is not None and props["date_end"] < str(day):
+        problems.append(Problem(file, label, "date_end", "must not be before date"))
     for field in ("title_en", "title_fr", "text_en", "text_fr"):
         if not isinstance(props.get(field), str) or not props[field].strip():
             problems.append(Problem(file, label, field, "missing or not a non-empty string"))
     time, offset = props.get("time"), props.get("utc_offset")
     if time is not None and (not isinstance(time, str) or not _TIME.match(time)):
-        problems.append(Problem(file, label, "time", f"not HH:MM: {time!r}"))
+        problems.append(Problem(file, label, "time", f"not HH:MM: {time!r:.40}"))
     if offset is not None and (not isinstance(offset, str) or not _OFFSET.match(offset)):
-        problems.append(Problem(file, label, "utc_offset", f"not like +09:00: {offset!r}"))
+        problems.append(Problem(file, label, "utc_offset", f"not like +09:00: {offset!r:.40}"))
     if time is not None and offset is None:
         problems.append(Problem(file, label, "utc_offset", "a time needs its UTC offset"))
     layers = props.get("layers")
     if not isinstance(layers, list) or not layers:
         problems.append(Problem(file, label, "layers", "must be a non-empty list of layer ids"))
+    elif not all(isinstance(x, str) for x in layers):
+        problems.append(Problem(file, label, "layers", "every layer id must be a string"))
     elif layer_ids:
         unknown = [x for x in layers if x not in layer_ids]
         if unknown:
@@ -244,11 +330,28 @@ def check_geometry(geometry: object, file: str, label: str, kind: str) -> tuple:
     if (abs(lon) > 180).any() or (abs(lat) > 90).any():
         message = "coordinates outside lon ±180 / lat ±90 (projected data? use WGS84 lon/lat)"
         return [Problem(file, label, "geometry", message)], None
+    span = _widest_part(geom, lon)
+    if span > MAX_ANTIMERIDIAN_SPAN:
+        message = (
+            f"a part spans {span:.0f}° of longitude: it crosses the antimeridian (180°); "
+            "split it there into parts on either side"
+        )
+        return [Problem(file, label, "geometry", message)], None
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         problem = Problem(file, label, "geometry", f"invalid: {reason}", severity="repaired")
         return [problem], repair(geom)
     return [], geom
+
+
+def _widest_part(geom, lon: np.ndarray) -> float:
+    """The widest longitude span of one polygon or line of a geometry, in degrees."""
+    if geom.geom_type == "Point":
+        return 0.0
+    if not geom.geom_type.startswith("Multi"):
+        return float(lon.max() - lon.min())
+    bounds = shapely.bounds(shapely.get_parts(geom))
+    return float((bounds[:, 2] - bounds[:, 0]).max()) if len(bounds) else 0.0
 
 
 def read_geometry(geometry: dict):
@@ -279,9 +382,7 @@ def _positions(coordinates: object, ndim: int) -> np.ndarray:
     """Coordinates as a float array of ``ndim`` dimensions, each position of 2 or 3 numbers."""
     array = np.asarray(coordinates)
     if array.dtype.kind not in "iuf" or array.ndim != ndim or array.shape[-1] not in (2, 3):
-        raise ValueError(
-            f"positions must be lists of two or three numbers, not {coordinates!r:.60}"
-        )
+        raise ValueError("positions must be lists of two or three numbers")
     return array.astype(float, copy=False)
 
 
@@ -306,74 +407,15 @@ def repair(geometry):
     return fixed
 
 
-def load_catalogue(folder: Path) -> tuple[list[dict], list[Problem]]:
-    """The layer catalogue entries, with problems in the catalogue itself."""
-    path = folder / CATALOGUE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return [], [Problem(CATALOGUE, "", "file", "file not found")]
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return [], [Problem(CATALOGUE, "", "file", f"malformed JSON: {exc}")]
-    entries = data.get("layers") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return [], [Problem(CATALOGUE, "", "layers", "must be a list")]
-    problems, good, seen = [], [], set()
-    for i, entry in enumerate(entries):
-        label = f"{entry.get('id')!r} (#{i})" if isinstance(entry, dict) else f"#{i}"
-        if not isinstance(entry, dict):
-            problems.append(Problem(CATALOGUE, label, "entry", "not an object"))
-            continue
-        missing = [
-            f
-            for f in ("id", "file", "kind", "title_en", "title_fr", "visible", "order")
-            if f not in entry
-        ]
-        if missing:
-            problems.append(Problem(CATALOGUE, label, missing[0], "missing"))
-            continue
-        if entry["kind"] not in KINDS:
-            problems.append(Problem(CATALOGUE, label, "kind", f"not one of {KINDS}"))
-            continue
-        if entry["id"] in seen:
-            problems.append(Problem(CATALOGUE, label, "id", "duplicate layer id"))
-            continue
-        if not isinstance(entry["order"], int) or not isinstance(entry["visible"], bool):
-            problems.append(Problem(CATALOGUE, label, "order", "order must be int, visible bool"))
-            continue
-        seen.add(entry["id"])
-        good.append(entry)
-    return sorted(good, key=lambda e: e["order"]), problems
-
-
-def catalogue_file_problems(folder: Path, entries: list[dict]) -> list[Problem]:
-    """Catalogue entries without a file, and layer files without a catalogue entry."""
-    listed = {e["file"] for e in entries}
-    problems = [
-        Problem(CATALOGUE, repr(e["id"]), "file", f"{e['file']} does not exist")
-        for e in entries
-        if not (folder / e["file"]).exists()
-    ]
-    for path in sorted(folder.glob("*.geojson")):
-        if path.name not in listed:
-            problems.append(Problem(path.name, "", "catalogue", "file has no catalogue entry"))
-    return problems
-
-
-def overlap_problems(territories: list[tuple[str, dict]]) -> list[Problem]:
+def overlap_problems(territories: list[tuple[str, Record]]) -> list[Problem]:
     """Territories that hold on the same date must not overlap by more than 0.5 %."""
     import geopandas as gpd
 
-    records = []
-    for file, feature in territories:
-        props = feature["properties"]
-        start = parse_date(props["valid_from"])
-        end = parse_date(props["valid_to"]) if props["valid_to"] else dt.date.max
-        records.append((file, props["id"], start, end, shape(feature["geometry"])))
-    if not records:
+    if not territories:
         return []
-    projected = gpd.GeoSeries([r[4] for r in records], crs=4326).to_crs("EPSG:6933")
-    projected = projected.make_valid()
+    records = [(file, r.props["id"], r.start, r.end or dt.date.max) for file, r in territories]
+    geometries = [r.geometry for _, r in territories]
+    projected = gpd.GeoSeries(geometries, crs=4326).to_crs("EPSG:6933").make_valid()
     areas = projected.area.to_numpy()
     tree = shapely.STRtree(projected.to_numpy())
     problems = []
@@ -397,34 +439,45 @@ def overlap_problems(territories: list[tuple[str, dict]]) -> list[Problem]:
     return problems
 
 
+def feature_problems(file: str, record: Record) -> list[Problem]:
+    """Per-feature checks the validator adds to the reader's (the loader does not run them):
+    the place for checks against other files, such as the source registry."""
+    label = str(record.props.get("id") or f"#{record.index + 1}")
+    return [
+        Problem(file, label, f"sources[{i}]", message)
+        for i, citation in enumerate(record.props.get("sources") or [])
+        if (message := citation_problem(citation))
+    ]
+
+
 def validate_folder(folder: Path = GEODATA, only: list[Path] | None = None) -> list[Problem]:
-    """Every check on a geodata folder (or on the named files of it)."""
-    entries, problems = load_catalogue(folder)
-    problems += catalogue_file_problems(folder, entries)
+    """Every check on a geodata folder (or on the named files of it): the reader's, which the
+    loader runs too, then the validator's own (per feature, and overlaps between territories)."""
+    from layers import reader
+
+    entries, problems = reader.read_catalogue(folder)
+    problems += reader.catalogue_file_problems(folder, entries)
     layer_ids = {e["id"] for e in entries}
     wanted = {p.name for p in only} if only else None
+    if wanted is not None:
+        listed = {e["file"] for e in entries}
+        problems += [Problem(n, "", "catalogue", "not in the catalogue") for n in wanted - listed]
     seen_ids: dict[str, str] = {}
     territories = []
     for entry in entries:
         if wanted is not None and entry["file"] not in wanted:
             continue
         path = folder / entry["file"]
-        if not path.exists():
+        if not path.is_file():
             continue
-        features, file_problems = read_collection(path)
+        features, file_problems = reader.read_collection(path)
         problems += file_problems
-        for i, feature in enumerate(features):
-            found = check_feature(feature, i, path.name, entry["kind"], layer_ids)
-            problems += found
-            fid = feature.get("properties", {}).get("id") if isinstance(feature, dict) else None
-            if isinstance(fid, str):
-                if fid in seen_ids:
-                    label = feature_label(feature, i)
-                    message = f"duplicate id (also in {seen_ids[fid]})"
-                    problems.append(Problem(path.name, label, "id", message))
-                seen_ids.setdefault(fid, path.name)
-            if entry["kind"] == "territory" and not any(p.severity == "error" for p in found):
-                territories.append((path.name, feature))
+        read = reader.read_features(features, path.name, entry["kind"], layer_ids, seen_ids)
+        problems += read.problems
+        for record in read.records:
+            problems += feature_problems(path.name, record)
+            if entry["kind"] == "territory":
+                territories.append((path.name, record))
     problems += overlap_problems(territories)
     registry = folder / "sources.json"
     if wanted is None and registry.exists():
@@ -432,18 +485,42 @@ def validate_folder(folder: Path = GEODATA, only: list[Path] | None = None) -> l
     return problems
 
 
+def geodata_folder() -> Path:
+    """The geodata folder: ``$ATLAS_GEODATA`` when set (tests, other data sets), else geodata/."""
+    return Path(os.environ.get("ATLAS_GEODATA") or GEODATA)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check the atlas geodata against its contract.")
-    parser.add_argument("paths", nargs="*", type=Path, help="files to check (default: all)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="geodata folders or layer files to check (default: $ATLAS_GEODATA or geodata/)",
+    )
     args = parser.parse_args(argv)
-    folder = args.paths[0].resolve().parent if args.paths else GEODATA
-    problems = validate_folder(folder, args.paths or None)
+    problems, checked = [], []
+    folders: dict[Path, list[Path] | None] = {}
+    for path in args.paths or [geodata_folder()]:
+        if path.is_dir():
+            folders[path.resolve()] = None
+        elif path.is_file():
+            files = folders.setdefault(path.resolve().parent, [])
+            if files is not None:
+                files.append(path)
+        else:
+            problems.append(Problem(str(path), "", "file", "file not found"))
+    for folder, files in folders.items():
+        problems += validate_folder(folder, files)
+        checked.append(str(folder))
     for problem in problems:
         print(problem)
     if not problems:
-        print(f"{folder}: all checks passed")
+        print(f"{', '.join(checked)}: all checks passed")
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from layers import validate  # the module proper, so that it shares classes with the reader
+
+    sys.exit(validate.main())

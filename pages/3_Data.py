@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 import streamlit as st
@@ -12,6 +13,9 @@ from atlas_app.state import plain
 from layers.i18n import format_date, t
 from layers.model import snapshot
 from layers.user_layers import read_upload
+from layers.validate import Problem
+
+MAX_PROBLEMS_SHOWN = 500  # an upload's problems listed on the page (all are counted)
 
 atlas = state.setup_page("data_title")
 lang = state.lang()
@@ -28,10 +32,10 @@ st.subheader(t("user_layers", lang))
 st.caption(t("upload_note", lang))
 
 
-def show_problems(problems: list, file_name: str, rejected: bool) -> None:
-    """Problems of an upload: where (feature, field) and what, in a table."""
+def show_problems(problems: list, total: int, file_name: str, rejected: bool) -> None:
+    """Problems of an upload: where (feature, field) and what, in a table (the first ones)."""
     key = "upload_rejected" if rejected else "upload_problems"
-    text = t(key, lang, count=len(problems), file=file_name)
+    text = t(key, lang, count=total, file=file_name)
     (st.error if rejected else st.warning)(plain(text))
     st.dataframe(
         [
@@ -43,23 +47,35 @@ def show_problems(problems: list, file_name: str, rejected: bool) -> None:
     )
 
 
+def read_uploaded(upload) -> tuple[str | None, int, list[Problem], int]:
+    """The upload read into the session: (layer id or None, features, problems shown, problems
+    in all). The page boundary: whatever goes wrong is logged, and the visitor is told the file
+    could not be read, without details of the server."""
+    try:
+        data = upload.getvalue()
+        layer, problems = read_upload(upload.name, data)
+        if layer is not None:
+            state.add_user_layer(layer, data)
+    except Exception:
+        logging.getLogger(__name__).exception("reading an upload failed")
+        layer, problems = None, [Problem(upload.name, "", "file", "could not be read")]
+    summary = (layer.spec.id, len(layer.frame)) if layer is not None else (None, 0)
+    return (*summary, problems[:MAX_PROBLEMS_SHOWN], len(problems))
+
+
 upload = st.file_uploader(
     t("upload_label", lang), type=["geojson", "json", "zip"], key="data_upload"
 )
 if upload is not None:
     done = st.session_state.setdefault("_uploads_read", {})
     if upload.file_id not in done:
-        data = upload.getvalue()
-        layer, problems = read_upload(upload.name, data)
-        if layer is not None:
-            state.add_user_layer(layer, data)
-        summary = (layer.spec.id, len(layer.frame)) if layer is not None else (None, 0)
-        done[upload.file_id] = (*summary, problems)
-    layer_id, count, problems = done[upload.file_id]
+        done.clear()  # only the latest upload's report is kept
+        done[upload.file_id] = read_uploaded(upload)
+    layer_id, count, problems, total = done[upload.file_id]
     if layer_id:
         st.success(plain(t("upload_added", lang, name=upload.name, count=count)))
     if problems:
-        show_problems(problems, upload.name, rejected=layer_id is None)
+        show_problems(problems, total, upload.name, rejected=layer_id is None)
 
 for layer in state.user_layers():
     name, remove = st.columns([4, 1], vertical_alignment="center")

@@ -74,3 +74,46 @@ def test_geodata_folder_follows_the_environment(monkeypatch, tmp_path):
     assert geodata_folder() == tmp_path
     monkeypatch.delenv("ATLAS_GEODATA")
     assert geodata_folder() == GEODATA
+
+
+def break_file(folder: Path, name: str, how: str) -> None:
+    """Damage a layer file the ways a hostile or careless edit would."""
+    path = folder / name
+    text = json.dumps(json.loads(path.read_text(encoding="utf-8")))  # one known layout
+    if how == "nested":
+        path.write_text("[" * 50_000 + "]" * 50_000, encoding="utf-8")
+    elif how == "huge_integer":
+        path.write_text(
+            text.replace('"valid_from"', f'"population": {"9" * 5000}, "valid_from"', 1)
+        )
+    elif how == "surrogate":
+        path.write_text(text.replace('"name_en": "', '"name_en": "\\ud800', 1), encoding="utf-8")
+    elif how == "bad_utf8":
+        path.write_bytes(text.encode() + b"\xff")
+
+
+@pytest.mark.parametrize("how", ["nested", "huge_integer", "surrogate", "bad_utf8"])
+def test_a_hostile_shipped_file_is_a_per_layer_error(geodata_copy, how):
+    break_file(geodata_copy, "korea.geojson", how)
+    atlas = load_atlas(geodata_copy)
+    korea = atlas.layers["korea"]
+    assert korea.problems and all(p.file == "korea.geojson" for p in korea.problems)
+    assert len(atlas.layers["manchukuo"].frame) == 3 and len(atlas.events) >= 45
+    assert all(not atlas.layers[k].problems for k in atlas.layers if k != "korea")
+
+
+def test_a_catalogue_file_given_as_a_list_breaks_only_that_entry(geodata_copy):
+    path = geodata_copy / "catalogue.json"
+    catalogue = json.loads(path.read_text(encoding="utf-8"))
+    entry = next(e for e in catalogue["layers"] if e["id"] == "tuva")
+    entry["file"] = ["tuva.geojson"]
+    path.write_text(json.dumps(catalogue), encoding="utf-8")
+    atlas = load_atlas(geodata_copy)
+    assert "tuva" not in atlas.layers and len(atlas.layers["manchukuo"].frame) == 3
+    fields = {(p.file, p.field) for p in atlas.problems}
+    assert ("catalogue.json", "file") in fields and ("tuva.geojson", "catalogue") in fields
+
+
+def test_dates_are_typed_once_by_the_reader(geodata_copy):
+    layer = load_atlas(geodata_copy).layers["manchukuo"]
+    assert layer.index.starts.dtype.kind == "M" and len(layer.index) == len(layer.frame)

@@ -198,3 +198,71 @@ def test_about_renders_the_provenance():
     at = open_page(PAGES[3], lang="fr")
     assert "Méthode" in text(at)
     assert "Natural Earth" in text(at) and "Adding a layer" in text(at)
+
+
+def hostile_uploads() -> dict[str, bytes]:
+    """Files that once took the server or the page down, by name."""
+    point = {"type": "Point", "coordinates": [127.0, 37.5]}
+    unique = [{**a_feature(f"u{i}", **{f"p{i}": i}), "geometry": point} for i in range(3000)]
+    nested = b'{"type": "FeatureCollection", "features": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    huge = geojson_bytes([a_feature("h", men=1)]).replace(b'"men": 1', b'"men": ' + b"9" * 5000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("..", b"x")
+        archive.writestr("a.shp", b"x")
+    return {
+        "unique.geojson": geojson_bytes(unique),
+        "nested.geojson": nested,
+        "huge.geojson": huge,
+        "dotdot.zip": buffer.getvalue(),
+        "rank.geojson": geojson_bytes([a_feature("r", rank="high", status={"x": 1})]),
+        "mixed.geojson": geojson_bytes(
+            [
+                a_feature(f"m{i}", x=value, big=[1.5] * 100_000 if i == 0 else None)
+                for i, value in enumerate([1, "a", [1, 2], {"a": None}, True, 2.5, None])
+            ]
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(hostile_uploads()))
+def test_hostile_uploads_give_a_clear_message_and_no_exception(name):
+    at = upload_page(name, hostile_uploads()[name])
+    messages = [m.value.replace("\\", "") for m in (*at.error, *at.warning, *at.success)]
+    assert any(name in m for m in messages), messages
+    assert not at.exception
+    if at.error:  # rejected: the table says where and what
+        problems = at.dataframe[-1].value
+        assert len(problems) >= 1 and problems["problem"].str.len().min() > 0
+
+
+def test_every_page_runs_on_a_broken_copy_of_the_data(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "geodata"
+    shutil.copytree(REPO / "geodata", folder, ignore=shutil.ignore_patterns("authored"))
+    (folder / "korea.geojson").write_text("[" * 50_000 + "]" * 50_000, encoding="utf-8")
+    text = (folder / "tuva.geojson").read_text(encoding="utf-8")
+    (folder / "tuva.geojson").write_text(text.replace('"name_en":"', '"name_en":"\\ud800', 1))
+    catalogue = json.loads((folder / "catalogue.json").read_text(encoding="utf-8"))
+    next(e for e in catalogue["layers"] if e["id"] == "kurils")["file"] = ["kurils.geojson"]
+    (folder / "catalogue.json").write_text(json.dumps(catalogue), encoding="utf-8")
+    monkeypatch.setenv("ATLAS_GEODATA", str(folder))
+    monkeypatch.setenv("ATLAS_CACHE", "off")
+    for page in PAGES:
+        at = open_page(page)
+        assert at.header
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert "manchukuo_puppet" in json.dumps(shown)
+
+
+def test_visitors_are_shown_no_error_details():
+    import tomllib
+
+    from streamlit.config import ShowErrorDetailsConfigOptions
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    value = config["client"]["showErrorDetails"]
+    assert value == ShowErrorDetailsConfigOptions.NONE.value == "none"

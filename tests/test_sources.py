@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from layers.i18n import SOURCE_KIND_LABELS
+from layers.reader import read_features
 from layers.sources import (
     KINDS,
     REGISTRY,
@@ -23,7 +24,7 @@ from layers.sources import (
     registry_problems,
     resolve,
 )
-from layers.validate import check_feature
+from layers.validate import check_feature, feature_problems
 from tests.test_pages import open_page
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
@@ -196,9 +197,11 @@ def feature(sources: list) -> dict:
 
 
 def test_the_validator_rejects_an_unknown_id_naming_file_feature_and_field():
-    problems = check_feature(
-        feature(["coox-1985", "no-such-work-1999:p. 3"]), 0, "x.geojson", "territory"
+    read = read_features(
+        [feature(["coox-1985", "no-such-work-1999:p. 3"])], "x.geojson", "territory"
     )
+    assert not read.problems  # the reader (and so the loader) keeps the feature
+    problems = feature_problems("x.geojson", read.records[0])  # the validator does not
     assert len(problems) == 1
     problem = problems[0]
     assert (problem.file, problem.field) == ("x.geojson", "sources[1]")

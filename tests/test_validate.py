@@ -252,3 +252,83 @@ def test_parse_date_accepts_only_plain_iso_days(text):
 
     assert parse_date(text) is None
     assert parse_date("1945-08-20").isoformat() == "1945-08-20"
+
+
+def run_cli_env(*args, geodata: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "ATLAS_GEODATA": str(geodata)}
+    return subprocess.run(
+        [sys.executable, "-m", "layers.validate", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=env,
+    )
+
+
+HOSTILE = {
+    "nested": "[" * 50_000 + "]" * 50_000,
+    "huge_integer": json.dumps(collection(territory("a", men=1))).replace(
+        '"men": 1', '"men": ' + "9" * 5000
+    ),
+    "surrogate": json.dumps(collection(territory("a", name_en="x"))).replace(
+        '"name_en": "x"', '"name_en": "\\udc00"'
+    ),
+    "open_end_as_9999": json.dumps(collection(territory("a", valid_to="9999-12-31"))),
+    "status_object": json.dumps(collection(territory("a", status={"x": 1}))),
+    "rank_list": json.dumps(collection(territory("a", rank=[1]))),
+    "waypoints_numbers": json.dumps(collection(territory("a", waypoints=[1, 2]))),
+    "antimeridian": json.dumps(
+        collection(
+            territory(
+                "a",
+                geometry={
+                    "type": "Polygon",
+                    "coordinates": [[[179, 60], [-179, 60], [-179, 61], [179, 60]]],
+                },
+            )
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_cli_fails_on_every_hostile_copy_via_the_environment(tmp_path, case):
+    folder = make_folder(tmp_path, {"land": HOSTILE[case]})
+    result = run_cli_env(geodata=folder)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr and "all checks passed" not in result.stdout
+    assert result.stdout.startswith("land.geojson"), result.stdout
+
+
+def test_cli_takes_a_folder_or_files_and_reports_missing_paths(tmp_path):
+    folder = make_folder(tmp_path, {"land": collection(territory("a", valid_to="9999-12-31"))})
+    for args in ([folder], [folder / "land.geojson"]):
+        result = run_cli_env(*args, geodata=ROOT / "geodata")
+        assert result.returncode == 1
+        assert "valid_to: 9999-12-31 is outside 1500–2100" in result.stdout
+    result = run_cli_env(tmp_path / "nowhere.geojson", geodata=ROOT / "geodata")
+    assert result.returncode == 1 and "file not found" in result.stdout
+
+
+def test_a_catalogue_file_given_as_a_list_is_a_problem_not_a_crash(tmp_path):
+    folder = make_folder(tmp_path, {"land": collection(territory("a"))})
+    catalogue = json.loads((folder / "catalogue.json").read_text("utf-8"))
+    catalogue["layers"][0]["file"] = ["land.geojson"]
+    (folder / "catalogue.json").write_text(json.dumps(catalogue), "utf-8")
+    problems = {(p.file, p.field) for p in validate_folder(folder)}
+    assert problems == {("catalogue.json", "file"), ("land.geojson", "catalogue")}
+
+
+def test_the_validator_and_the_loader_read_alike(tmp_path):
+    """The loader reports exactly the validator's problems, less the validator's own checks."""
+    from layers.loading import load_atlas
+
+    good, bad = territory("a"), territory("b", status="empire", geometry=None)
+    folder = make_folder(tmp_path, {"land": collection(good, bad)})
+    atlas = load_atlas(folder)
+    loaded = {str(p) for layer in atlas.layers.values() for p in layer.problems}
+    assert loaded == {str(p) for p in validate_folder(folder)}
+    assert list(atlas.layers["land"].frame["id"]) == ["a"]
