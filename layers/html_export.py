@@ -104,6 +104,12 @@ def _feature(layer_id: str, kind: str, props: dict, geom, lang: str) -> dict:
         "to": valid_to,
         "until": valid_to,
     }
+    if kind == "base" and props.get("kind") == "outside_scope":
+        feature["geometry"] = _geojson(geom)
+        feature["style"] = style.OUTSIDE_SCOPE_STYLE.leaflet()
+        feature["tip"] = tooltip_html(props, lang)
+        feature["pop"] = popup_html(props, lang)
+        return feature
     if kind == "base":
         feature["geometry"] = _geojson(geom)
         feature["style"] = _base_style(geom)
@@ -463,9 +469,9 @@ _SCRIPT = r"""
     }
     if (layer.kind === "base" || layer.kind === "territory") {
       var area = L.geoJSON(f.geometry, {
-        pane: pane, style: function () { return f.style; }, interactive: layer.kind !== "base"
+        pane: pane, style: function () { return f.style; }, interactive: !!f.tip
       });
-      if (layer.kind !== "base") {
+      if (f.tip) {
         area.bindTooltip(trusted(f.tip), { sticky: true });
         area.bindPopup(trusted(f.pop));
       }

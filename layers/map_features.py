@@ -21,7 +21,15 @@ from layers.eventtext import escape
 from layers.html_parts import event_html, popup_html, tooltip_html
 from layers.i18n import format_date, localised, t
 from layers.model import Atlas
-from layers.style import LAND, TEXT, UNKNOWN_COLOUR, LineStyle, route_style, territory_style
+from layers.style import (
+    LAND,
+    OUTSIDE_SCOPE_STYLE,
+    TEXT,
+    UNKNOWN_COLOUR,
+    LineStyle,
+    route_style,
+    territory_style,
+)
 from layers.temporal import axis_progress
 
 EVENT_WINDOW_DAYS = 30
@@ -45,6 +53,11 @@ def area_feature(props: dict, lang: str, geometry_json: str | None = None) -> Fe
     """A territory, filled by controller and outlined by status. Without ``geometry_json``
     the map takes the stored geometry of the feature's id."""
     return _shown(territory_style(props).leaflet(), props, lang, geometry_json)
+
+
+def outside_scope_feature(props: dict, lang: str, geometry_json: str | None = None) -> Feature:
+    """Land outside the atlas's scope: neutral grey, its note of what is not drawn in the popup."""
+    return _shown(OUTSIDE_SCOPE_STYLE.leaflet(), props, lang, geometry_json)
 
 
 def line_feature(

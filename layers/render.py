@@ -37,6 +37,7 @@ from layers.map_features import (
     has_planned_part,
     line_feature,
     nearby_events,
+    outside_scope_feature,
     point_feature,
     route_features,
 )
@@ -139,14 +140,21 @@ def base_map(
     base = atlas.layers.get("basemap")
     if base is None or base.broken:
         return m
-    for kind, style in (("land", _LAND), ("graticule", _GRID)):
+    for kind, style in (("land", _LAND), ("outside_scope", None), ("graticule", _GRID)):
         features = []
-        for props, geometry in feature_rows(base.frame[["id", "kind", "geometry"]]):
-            if props["kind"] == kind:
-                stored = store is not None and props["id"] in store.keys
-                shown = {"s": style, "g": props["id"]} if stored else {"s": style}
-                features.append((shown, None if stored else shapely.to_geojson(geometry)))
-        AtlasGeoJson(features, interactive=False, store_url=_url(store)).add_to(m)
+        for props, geometry in feature_rows(base.frame):
+            if props.get("kind") != kind:
+                continue
+            stored = store is not None and props["id"] in store.keys
+            geometry_json = None if stored else shapely.to_geojson(geometry)
+            if style is None:  # outside the scope: a note of what is not drawn, on hover
+                features.append(outside_scope_feature(props, lang, geometry_json))
+                continue
+            shown = {"s": style, "g": props["id"]} if stored else {"s": style}
+            features.append((shown, geometry_json))
+        if features:
+            interactive = style is None
+            AtlasGeoJson(features, interactive=interactive, store_url=_url(store)).add_to(m)
     return m
 
 

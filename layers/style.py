@@ -85,6 +85,12 @@ class AreaStyle:
         }
 
 
+# Land outside the atlas's scope (basemap kind "outside_scope"): neutral grey, hatched in images.
+OUTSIDE_SCOPE_STYLE = AreaStyle(
+    fill="#D6D4CF", stroke="#A9A59C", fill_opacity=1.0, weight=0.6, dash=None, hatch="...."
+)
+
+
 @dataclass(frozen=True)
 class LineStyle:
     """How a route or railway is drawn."""

@@ -62,3 +62,15 @@ def test_full_build_reproduces_the_committed_geodata(tmp_path):
             if new.geom_type.isin(["Polygon", "MultiPolygon"]).all():
                 ratio = new.to_crs(6933).area.sum() / old.to_crs(6933).area.sum()
                 assert ratio == pytest.approx(1, rel=1e-3), name
+
+
+def test_unwrap_antimeridian_makes_crossing_rings_continuous_and_keeps_their_area():
+    # a ring drawn the Natural Earth way: from 170°E over 180° to 170°W and back
+    crossing = shapely.Polygon([(170, 60), (180, 60), (-170, 60), (-170, 70), (180, 70), (170, 70)])
+    east_only = box(-175, 64, -170, 66)  # wholly beyond 180°: left where it is
+    unwrapped = build.unwrap_antimeridian(shapely.MultiPolygon([crossing, east_only]))
+    parts = list(shapely.get_parts(unwrapped))
+    assert parts[0].is_valid and parts[0].bounds == (170, 60, 190, 70)
+    assert parts[0].area == pytest.approx(200)  # 20° × 10°, not the 340° band of a repair
+    assert parts[1].equals(east_only)
+    assert not shapely.make_valid(crossing).contains(shapely.Point(175, 65))  # the old bug

@@ -112,7 +112,9 @@ class Scaffold:
         for geom, kind in zip(base.geometry, kinds, strict=True):
             if geom is None or geom.is_empty:
                 continue
-            if geom.geom_type in ("Polygon", "MultiPolygon"):
+            if kind == "outside_scope":
+                self._outside_scope(geom)
+            elif geom.geom_type in ("Polygon", "MultiPolygon"):
                 path = geometry(geom, tol, "polygon")
                 if path is None:
                     continue
@@ -125,6 +127,17 @@ class Scaffold:
                     self.patch(
                         path, facecolor="none", edgecolor=style.GRATICULE, lw=0.5 * u, zorder=1.5
                     )
+
+    def _outside_scope(self, geom) -> None:
+        """Land outside the atlas's scope: a neutral grey, hatched, over the land."""
+        path = geometry(geom, self.view.tolerance, "polygon")
+        if path is None:
+            return
+        look = style.OUTSIDE_SCOPE_STYLE
+        patch = self.patch(path, facecolor=look.fill, edgecolor="none", zorder=1.2)
+        patch.set_hatch(look.hatch)
+        patch.set_hatchcolor(look.stroke)
+        patch.set_hatch_linewidth(0.5 * self.u)
 
     def _scale_bar(self, left: bool) -> None:
         """A bar true at the map's centre latitude, with a north arrow above it."""

@@ -1,0 +1,172 @@
+"""The whole USSR and the audit fixes of issue #12 §3, checked on the shipped geodata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import Point
+
+from layers.loading import load_atlas
+from layers.model import territory_at
+from layers.validate import GEODATA
+
+D = dt.date.fromisoformat
+NORILSK = (69.35, 88.20)
+OVER_THE_SEA_71N = (71.2, 160.0)  # where the old repair invented land
+BARENTS_SEA = (72.0, 40.0)
+EAST_SIBERIAN_SEA = (73.0, 165.0)
+KARA_SEA = (74.0, 70.0)
+ARCTIC_SIBERIA = [(67.0, 150.0), (66.0, 120.0), (68.0, 100.0), (66.5, 170.0)]  # 65–69°N
+BAIKONUR = (45.62, 63.31)
+TBILISI, YEREVAN, BAKU = (41.72, 44.79), (40.18, 44.51), (40.41, 49.87)
+KIEV, MINSK, ANKARA = (50.45, 30.52), (53.90, 27.57), (39.93, 32.86)
+KHALKHIN_STRIP = (47.72, 118.70)  # east of the river, west of the modern border
+TAMSAG = (47.40, 117.50)  # Mongolia well west of the river
+HEIJO, KEIJO, SEISHIN = (39.02, 125.75), (37.57, 126.98), (41.80, 129.78)
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+@pytest.fixture(scope="module")
+def basemap():
+    return gpd.read_file(GEODATA / "basemap.geojson")
+
+
+def controllers(atlas, day: str, place: tuple[float, float]) -> set[str]:
+    lat, lon = place
+    return {t["controller"] for t in territory_at(atlas, D(day), lon, lat)}
+
+
+def ids(atlas, day: str, place: tuple[float, float]) -> set[str]:
+    lat, lon = place
+    return {t["id"] for t in territory_at(atlas, D(day), lon, lat)}
+
+
+def ussr_on(day: str):
+    frame = gpd.read_file(GEODATA / "soviet_union.geojson")
+    start, end = frame["valid_from"].astype(str), frame["valid_to"].astype(str)
+    live = frame[(start <= day) & ((frame["valid_to"].isna()) | (end > day))]
+    assert len(live) == 1
+    return live
+
+
+def km2(frame) -> float:
+    return float(frame.to_crs("EPSG:6933").area.sum()) / 1e6
+
+
+def land(basemap, kind: str = "land"):
+    return basemap.loc[basemap["kind"] == kind].geometry.iloc[0]
+
+
+def test_the_ussr_covers_over_twenty_million_km2_in_1941():
+    assert km2(ussr_on("1941-06-01")) >= 20e6
+
+
+@pytest.mark.parametrize("place", [NORILSK, *ARCTIC_SIBERIA, BAIKONUR, TBILISI, YEREVAN, BAKU])
+def test_arctic_siberia_baikonur_and_the_caucasus_are_soviet(atlas, place):
+    assert controllers(atlas, "1941-06-01", place) == {"USSR"}
+
+
+@pytest.mark.parametrize("place", [OVER_THE_SEA_71N, BARENTS_SEA, EAST_SIBERIAN_SEA, KARA_SEA])
+def test_the_arctic_seas_stay_sea(atlas, basemap, place):
+    lat, lon = place
+    assert territory_at(atlas, D("1941-06-01"), lon, lat) == []
+    assert not land(basemap).contains(Point(lon, lat))
+
+
+def test_the_ussr_matches_natural_earth_within_one_percent():
+    """The shipped USSR (with Tuva, Karafuto and the Kurils of 1946, all cut from Natural
+    Earth's Russia) against the geodesic area of the source recorded at build time."""
+    manifest = json.loads((GEODATA / "build_manifest.json").read_text("utf-8"))
+    reference = manifest["reference_areas_km2"]["ussr_natural_earth_drawn"]
+    assert reference > 20e6
+    assert km2(ussr_on("1946-06-01")) == pytest.approx(reference, rel=0.01)
+    # what is not drawn is small and accounted for: Chukotka east of 180°, Kaliningrad
+    assert 0 < manifest["reference_areas_km2"]["ussr_natural_earth_east_of_180"] < 0.01 * reference
+    assert 0 < manifest["reference_areas_km2"]["ussr_natural_earth_west_of_extent"] < 20_000
+
+
+def test_no_land_in_the_ussr_has_a_hole_but_lakes():
+    ussr = ussr_on("1941-06-01").geometry.iloc[0]
+    holes = [Point(ring.coords[0]) for p in shapely.get_parts(ussr) for ring in p.interiors]
+    # every hole of the USSR is a lake or the sea, never another territory's land
+    everything = gpd.read_file(GEODATA / "basemap.geojson")
+    other_land = land(everything).difference(ussr)
+    assert not any(other_land.buffer(-0.05).contains(h) for h in holes)
+
+
+@pytest.mark.parametrize("place", [KIEV, MINSK, ANKARA])
+def test_land_west_of_the_ussr_is_marked_outside_the_scope(atlas, basemap, place):
+    lat, lon = place
+    assert territory_at(atlas, D("1941-06-01"), lon, lat) == []
+    outside = basemap.loc[basemap["kind"] == "outside_scope"].iloc[0]
+    assert outside.geometry.contains(Point(lon, lat))
+    for key in ("notes", "notes_fr"):
+        assert "1939" in outside[key] and "1941" in outside[key]
+    assert not outside.geometry.intersects(ussr_on("1941-06-01").geometry.iloc[0].buffer(-0.01))
+
+
+def test_khalkhin_gol_strip_is_contested_until_the_ceasefire(atlas):
+    held = territory_at(atlas, D("1939-07-01"), KHALKHIN_STRIP[1], KHALKHIN_STRIP[0])
+    assert [(t["id"], t["status"]) for t in held] == [("khalkhin_gol_contested", "contested")]
+    assert ids(atlas, "1939-09-15", KHALKHIN_STRIP) == {"khalkhin_gol_contested"}
+    assert ids(atlas, "1939-09-16", KHALKHIN_STRIP) == {"mongolia_mpr"}
+    assert ids(atlas, "1939-07-01", TAMSAG) == {"mongolia_mpr_1939"}
+    assert ids(atlas, "1939-05-10", KHALKHIN_STRIP) == set()  # before the atlas starts
+
+
+def test_khalkhin_gol_strip_is_a_narrow_band_east_of_the_river():
+    mongolia = gpd.read_file(GEODATA / "mongolia.geojson").set_index("id")
+    strip = mongolia.loc[["khalkhin_gol_contested"]]
+    assert 300 < km2(strip) < 3000  # about 20 km by 50–70 km
+    assert not strip.geometry.iloc[0].intersects(
+        mongolia.loc["mongolia_mpr_1939"].geometry.buffer(-0.001)
+    )
+
+
+def test_manchukuo_ends_on_18_august_1945(atlas):
+    hsinking = (43.88, 125.32)
+    assert ids(atlas, "1945-08-17", hsinking) == {"manchukuo_invasion"}
+    assert ids(atlas, "1945-08-18", hsinking) == {"manchuria_soviet_occupation"}
+    frame = atlas.layers["manchukuo"].frame.set_index("id")
+    assert str(frame.loc["manchukuo_invasion", "valid_to"])[:10] == "1945-08-18"
+
+
+def test_korea_is_split_at_the_38th_parallel_only_from_general_order_no_1(atlas):
+    # before 2 September one feature spans both sides of the parallel
+    assert ids(atlas, "1945-08-27", HEIJO) == ids(atlas, "1945-08-27", KEIJO)
+    assert controllers(atlas, "1945-08-27", HEIJO) == {"Japan"}
+    assert controllers(atlas, "1945-09-02", HEIJO) == {"USSR"}
+    assert controllers(atlas, "1945-09-02", KEIJO) == {"Japan"}
+    assert controllers(atlas, "1945-09-09", KEIJO) == {"USA"}
+    # the north-east, where the Soviet landings fought, is drawn on its own province outline
+    assert ids(atlas, "1945-08-10", SEISHIN) == {"korea_northeast_fighting"}
+    assert controllers(atlas, "1945-08-20", SEISHIN) == {"USSR"}
+    assert controllers(atlas, "1945-08-08", SEISHIN) == {"Japan"}
+
+
+def test_august_1945_front_strengths_add_up_to_the_invasion_total(atlas):
+    frame = atlas.layers["august_storm"].frame
+    fronts = [s for s in frame["strength"] if isinstance(s, dict) and s.get("front_men")]
+    assert len(fronts) == 3
+    totals = {s["invasion_men"] for s in fronts}
+    assert len(totals) == 1
+    assert sum(s["front_men"] for s in fronts) == totals.pop()
+    tanks = {s["invasion_tanks"] for s in fronts}
+    assert sum(s["front_tanks"] for s in fronts) == tanks.pop()
+
+
+def test_the_1941_prewar_transfer_ends_in_the_kiev_district(atlas):
+    frame = atlas.layers["siberian_transfers"].frame.set_index("id")
+    route = frame.loc["transfer_1941_prewar"]
+    assert route["stations"][-1] == "Shepetovka" and "Kiev" in route["stations"]
+    assert "Moscow" not in " ".join(route["stations"])
+    end = shapely.get_coordinates(route.geometry)[-1]
+    assert end == pytest.approx((27.06, 50.18))
