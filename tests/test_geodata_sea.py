@@ -40,6 +40,7 @@ MACAU = (22.19, 113.54)
 DILI = (-8.56, 125.57)
 KUCHING = (1.56, 110.34)
 TOKYO = (35.68, 139.69)
+PORT_BLAIR = (11.67, 92.74)
 
 TERRITORY_LAYERS = [
     "indochina",
@@ -52,6 +53,7 @@ TERRITORY_LAYERS = [
     "portuguese_timor",
     "hong_kong",
     "macau",
+    "andaman_nicobar",
     "japan",
     "china",
 ]
@@ -93,6 +95,9 @@ def holder(atlas, day: str, place: tuple[float, float]) -> tuple[str, str]:
         (MIYAKO, "1945-07-01", "Japan"),
         (TOKYO, "1945-07-01", "Japan"),
         (BANGKOK, "1943-01-01", "Thailand"),
+        (PORT_BLAIR, "1941-06-01", "UK"),
+        (PORT_BLAIR, "1943-01-01", "Japan"),
+        (PORT_BLAIR, "1946-01-01", "UK"),
     ],
 )
 def test_controller_at_place_and_date(atlas, place, day, controller):
