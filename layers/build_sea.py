@@ -6,7 +6,7 @@ give the internal lines: Tonkin, Sayaboury, Battambang, the four northern Malay 
 Borneo territories. The remaining lines are authored in
 ``geodata/authored/southeast_asia.json``: the 1941 Franco-Thai line (a meridian, the parallel
 of 15 grades and the Mekong through named places), the 16th parallel of the 1945 Chinese
-zone and the box of the Okinawa group.
+zone, and the boxes that isolate the Okinawa group and the Andaman and Nicobar Islands.
 """
 
 from __future__ import annotations
@@ -40,20 +40,15 @@ COUNTRIES = (
     "Macao",
     "India",  # only to cut out the Andaman and Nicobar Islands; the rest stays base map
 )
-MALAY_STATES_TO_THAILAND = [
-    "MY.PL",
-    "MY.KH",
-    "MY.KN",
-    "MY.TE",
-]  # Perlis, Kedah, Kelantan, Terengganu
-BORNEO = ["MY.SA", "MY.SK", "MY.LA"]  # North Borneo (Sabah), Sarawak, Labuan
-BATTAMBANG = [
-    "KH.BA",
-    "KH.OM",
-    "KH.PL",
-]  # colonial Battambang: modern Battambang, Banteay Meanchey, Pailin
+# Perlis, Kedah, Kelantan, Terengganu: Thai from 1943-10-18.
+MALAY_STATES_TO_THAILAND = ["MY.PL", "MY.KH", "MY.KN", "MY.TE"]
+# North Borneo (Sabah), Sarawak, Labuan; Brunei is its own Natural Earth country.
+BORNEO = ["MY.SA", "MY.SK", "MY.LA"]
+# Colonial Battambang (modern Battambang, Banteay Meanchey, Pailin) and Sayaboury: Thai 1941.
+BATTAMBANG = ["KH.BA", "KH.OM", "KH.PL"]
 SAYABOURY = ["LA.XA"]
 ISLAND_SIMPLIFY = 0.025  # degrees (about 2.7 km) for islands that border nothing
+# Cells whose lone islands are simplified again (see coarsen_islands).
 SEA_CELLS = (
     "indochina_south",
     "thailand",
@@ -168,15 +163,12 @@ def coarsen_islands(cells: dict, others: dict, tolerance: float = ISLAND_SIMPLIF
     shapes = [cells[n] if n in cells else others[n] for n in names]
     tree = shapely.STRtree(shapes)
     result = dict(cells)
-    for name in SEA_CELLS:
+    for name in [n for n in SEA_CELLS if n in cells]:
         kept = []
         for part in shapely.get_parts(cells[name]):
             coarse = shapely.set_precision(part.simplify(tolerance), core.OUTPUT_GRID)
-            near = [
-                i
-                for i in tree.query(coarse.buffer(core.OUTPUT_GRID), predicate="intersects")
-                if names[i] != name
-            ]
+            reach = shapely.union(part, coarse).buffer(core.OUTPUT_GRID)
+            near = [i for i in tree.query(reach, predicate="intersects") if names[i] != name]
             if coarse.is_empty or not coarse.is_valid or near:
                 kept.append(part)
             else:

@@ -206,3 +206,15 @@ def _area_km2(atlas, layer: str, day: str, feature_id: str) -> float:
     frame = atlas.layers[layer].on(D(day))
     frame = frame[frame["id"] == feature_id]
     return float(frame.to_crs("EPSG:6933").area.sum()) / 1e6
+
+
+def test_coarsen_islands_simplifies_lone_islands_only():
+    circle = shapely.Point(0, 0).buffer(1, quad_segs=64)  # a lone island, 257 vertices
+    west = shapely.box(10, 0, 11, 1).union(shapely.Point(10, 0.5).buffer(0.5, quad_segs=64))
+    east = shapely.box(11, 0, 12, 1)  # shares a border with the coast of ``west``
+    cells = {"philippines": shapely.MultiPolygon([circle, west])}
+    result = build_sea.coarsen_islands(cells, {"other": east}, tolerance=0.05)
+    lone, shared = sorted(shapely.get_parts(result["philippines"]), key=lambda g: g.bounds[0])
+    assert len(shapely.get_coordinates(lone)) < 40
+    assert lone.hausdorff_distance(circle) <= 0.05 + 1e-4  # within the tolerance
+    assert shared.equals(shapely.set_precision(west, 1e-4))
