@@ -218,3 +218,16 @@ def test_coarsen_islands_simplifies_lone_islands_only():
     assert len(shapely.get_coordinates(lone)) < 40
     assert lone.hausdorff_distance(circle) <= 0.05 + 1e-4  # within the tolerance
     assert shared.equals(shapely.set_precision(west, 1e-4))
+
+
+def test_sources_of_these_layers_resolve_in_the_registry():
+    registry = json.loads((GEODATA / "sources.json").read_text(encoding="utf-8"))["sources"]
+    cited = set()
+    for layer in TERRITORY_LAYERS[:-2]:  # not japan and china, which other work owns
+        path = GEODATA / f"{layer}.geojson"
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            cited |= {s.split(":")[0] for s in feature["properties"]["sources"]}
+    lines = json.loads(build_sea.SOURCE.read_text(encoding="utf-8"))["lines"]
+    cited |= {s for line in lines.values() for s in line["sources"]}
+    assert len(cited) > 15
+    assert sorted(cited - set(registry)) == []
