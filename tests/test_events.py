@@ -140,7 +140,7 @@ FRENCH_NAMES = {
     "Kalgan": ["Zhangjiakou"],
     "Kweisui": ["Hohhot", "Huhehot"],
     "Paotéou": ["Baotou", "Paotow"],
-    "Peiping": ["Beiping", "Beijing", "Pékin"],
+    "Peiping": ["Beiping", "Beijing"],  # Pékin: the occupation regimes' Peking (北京)
     "Nankin": ["Nanjing", "Nanking"],
     "Tchongking": ["Chongqing", "Chungking", "Tchong-king", "Tchoungking"],
     "Tientsin": ["Tianjin"],

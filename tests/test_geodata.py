@@ -59,7 +59,12 @@ def test_manchukuo_cities_in_1941(atlas, place):
 
 @pytest.mark.parametrize(
     ("place", "layer"),
-    [(DAIREN, "kwantung"), (KALGAN, "mengjiang"), (PEKING, "china"), (VLADIVOSTOK, "soviet_union")],
+    [
+        (DAIREN, "kwantung"),
+        (KALGAN, "mengjiang"),
+        (PEKING, "collaborationist_china"),
+        (VLADIVOSTOK, "soviet_union"),
+    ],
 )
 def test_places_outside_manchukuo_in_1941(atlas, place, layer):
     assert layers_at(atlas, "1941-06-01", place) == {layer}
@@ -222,4 +227,7 @@ def test_every_feature_names_its_sources():
 
 def test_shipped_layers_stay_small():
     total = sum(p.stat().st_size for p in GEODATA.glob("*.geojson"))
-    assert total < 5_000_000
+    # China proper by date (occupied zone and its ROC complement per epoch) adds ~2.5 MB,
+    # South-East Asia ~1.3 MB: 7.5 MB in all. The bound catches a build that stops
+    # simplifying or repeats geometry, not the growth of the record itself.
+    assert total < 8_500_000
