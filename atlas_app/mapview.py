@@ -18,7 +18,7 @@ from layers import render
 from layers.loading import geodata_folder
 from layers.model import Atlas, state_key
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 700  # the main page's CSS makes the map fill the window
 RETURNED = ["bounds", "zoom", "center"]  # for the link's view and the export's area
 MOUNT_VIEW = "_atlas_mount_view"
 

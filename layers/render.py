@@ -31,11 +31,14 @@ from layers.html_parts import legend_html
 from layers.i18n import format_date, t
 from layers.map_elements import AtlasGeoJson, AtlasGroup, AtlasHead, MapBox
 from layers.map_features import (
+    REGION,
     area_feature,
     event_feature,
+    events_by_place,
     feature_rows,
     has_planned_part,
     line_feature,
+    name_feature,
     nearby_events,
     point_feature,
     route_features,
@@ -50,6 +53,7 @@ DEFAULT_ZOOM = 4
 STORED_KINDS = ("base", "territory", "line")
 PANES = {  # one Leaflet pane per kind of layer keeps the drawing order (pane, z-index)
     "territory": ("atlas-territory", 410),
+    "name": ("atlas-names", 415),
     "line": ("atlas-line", 420),
     "route": ("atlas-route", 430),
     "point": ("atlas-point", 440),
@@ -128,7 +132,10 @@ def base_map(
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
         control_scale=True,
+        zoom_snap=0.5,
     )
+    west, south, east, north = REGION
+    m.fit_bounds([[south, west], [north, east]])  # the whole region, at any width
     m.default_js = [("leaflet", f"{assets}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
     AtlasHead(escape(t("attribution", lang))).add_to(m)
@@ -190,11 +197,15 @@ def layer_group(
     user = layer_id in atlas.user_layer_ids
     parts: list[list] = []  # the features of each element
     points: list = []
+    names: list = []  # territory names, one element for the layer
     for props, geometry in feature_rows(layer.on(day)):
         stored = not user and store is not None and props["id"] in store.keys
         geometry_json = None if stored else shapely.to_geojson(geometry)
         if kind == "territory":
             parts.append([area_feature(props, lang, geometry_json)])
+            name = name_feature(props, geometry, lang)
+            if name is not None:
+                names.append(name)
         elif kind == "line":
             parts.append([line_feature(layer_id, props, lang, geometry_json, user)])
         elif kind == "route":
@@ -204,6 +215,8 @@ def layer_group(
     group = AtlasGroup(name=layer_id)
     for features in [*parts, points] if points else parts:
         AtlasGeoJson(features, pane=PANES.get(kind), store_url=_url(store)).add_to(group)
+    if names:
+        AtlasGeoJson(names, pane=PANES["name"], interactive=False).add_to(group)
     return group
 
 
@@ -211,10 +224,11 @@ def events_group(
     atlas: Atlas, day: dt.date, lang: str = "en", store: GeometryStore | None = None
 ) -> AtlasGroup:
     """Markers of the events within 30 days, sized by importance; those of the day filled.
-    One element per event, so that a date step only redraws the markers that changed."""
+    Events at one place share one marker (its popup lists them all). One element per place,
+    so that a date step only redraws the markers that changed."""
     group = AtlasGroup(name=EVENTS_ID)
-    for event in nearby_events(atlas, day):
-        features = [event_feature(event, lang)]
+    for events in events_by_place(nearby_events(atlas, day)):
+        features = [event_feature(events, lang)]
         AtlasGeoJson(features, pane=PANES[EVENTS_ID], store_url=_url(store)).add_to(group)
     return group
 
