@@ -24,9 +24,10 @@ MOUNT_VIEW = "_atlas_mount_view"
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)
-def mounted_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str):
-    """The date-independent map for a language and base (``token`` names atlas and store)."""
-    return mapcomponent.mount(render.base_map(_atlas, lang, basemap, store=_store))
+def mounted_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str, sync: bool = False):
+    """The date-independent map for a language and base (``token`` names atlas and store);
+    ``sync``: it pans and zooms with the page's other synchronised maps."""
+    return mapcomponent.mount(render.base_map(_atlas, lang, basemap, store=_store, sync=sync))
 
 
 @st.cache_resource(max_entries=3000, show_spinner=False)
@@ -82,11 +83,14 @@ def show_map(
     view: tuple[float, float, int] | None = None,
     height: int = MAP_HEIGHT,
     returned: list[str] | None = None,
+    sync: bool = False,
 ) -> dict | None:
-    """Draw the map; ``view`` (lat, lon, zoom) is applied once when the map mounts."""
+    """Draw the map; ``view`` (lat, lon, zoom) is applied once when the map mounts (without
+    one, the map fits the atlas's region); ``sync``: pans and zooms with the page's other
+    synchronised maps."""
     store, shipped = _shipped()
     return mapcomponent.map_component(
-        mounted_map(atlas, store, shipped, lang, basemap),
+        mounted_map(atlas, store, shipped, lang, basemap, sync),
         _group_scripts(atlas, day, layer_ids, lang, store, shipped),
         key=key,
         height=height,

@@ -219,6 +219,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_date": {"en": "Date", "fr": "Date"},
     "col_title": {"en": "Event", "fr": "Événement"},
     "col_importance": {"en": "Importance", "fr": "Importance"},
+    "col_importance_help": {
+        "en": "1 = a turning point of the period, 2 = an important event, 3 = a minor one. "
+        "Also the size of the event's marker on the map.",
+        "fr": "1 = un tournant de la période, 2 = un événement important, 3 = un événement "
+        "secondaire. C'est aussi la taille du repère de l'événement sur la carte.",
+    },
+    "col_time_help": {
+        "en": "Local time of the event where the sources give it, with the other zones.",
+        "fr": "Heure locale de l'événement quand les sources la donnent, avec les autres fuseaux.",
+    },
     "col_layer": {"en": "Layer", "fr": "Couche"},
     "col_feature": {"en": "Territory", "fr": "Territoire"},
     "col_from": {"en": "From", "fr": "Du"},

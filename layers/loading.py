@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from layers.model import ROUTE_FADE_DAYS, Atlas, Layer, LayerSpec
+from layers.model import Atlas, Layer, LayerSpec, route_fade_days
 from layers.temporal import TemporalIndex
 from layers.validate import (
     GEODATA,
@@ -87,7 +87,7 @@ def build_layer(
         frame = frame.sort_values(["date", "id"]).reset_index(drop=True)
     if len(frame) == 0:
         frame = empty_frame()
-    grace = ROUTE_FADE_DAYS if spec.kind == "route" else 0
+    grace = route_fade_days(frame) if spec.kind == "route" else 0
     index = TemporalIndex(
         frame["valid_from"].tolist(), frame["valid_to"].tolist(), grace_days=grace
     )

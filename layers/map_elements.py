@@ -202,6 +202,7 @@ class AtlasHead(FastElement):
   // in an iframe: the browser would scroll the parent page to show the focused element).
   var box = map.getContainer(), focus = box.focus;
   box.focus = function () { focus.call(box, {preventScroll: true}); };
+  {% if this.sync %}window.atlasLib.sync(map);{% endif %}
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution({{ this.attribution_json }});
 })({{ this._parent.get_name() }});
@@ -209,9 +210,10 @@ class AtlasHead(FastElement):
 """
     )
 
-    def __init__(self, attribution_html: str) -> None:
+    def __init__(self, attribution_html: str, sync: bool = False) -> None:
         super().__init__()
         self._name = "AtlasHead"
+        self.sync = sync
         self.attribution_json = script_json(attribution_html)
         self.css = CSS
         self.library = LIBRARY

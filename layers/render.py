@@ -119,8 +119,10 @@ def base_map(
     *,
     assets: str = LEAFLET_ASSETS,
     store: GeometryStore | None = None,
+    sync: bool = False,
 ) -> folium.Map:
-    """The date-independent map: offline vector base (or online tiles), look and controls.
+    """The date-independent map: offline vector base (or online tiles), look and controls;
+    with ``sync``, it pans and zooms with the other synchronised maps of the page.
 
     ``assets`` is the URL folder of leaflet.js/leaflet.css (by default the app's static
     files): only Leaflet is loaded, no jQuery, Bootstrap or icon fonts from a CDN.
@@ -138,7 +140,7 @@ def base_map(
     m.fit_bounds([[south, west], [north, east]])  # the whole region, at any width
     m.default_js = [("leaflet", f"{assets}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
-    AtlasHead(escape(t("attribution", lang))).add_to(m)
+    AtlasHead(escape(t("attribution", lang)), sync=sync).add_to(m)
     if basemap in TILES:
         url, attribution, max_zoom = TILES[basemap]
         folium.TileLayer(url, attr=attribution, max_zoom=min(max_zoom, MAX_ZOOM)).add_to(m)

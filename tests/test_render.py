@@ -109,7 +109,18 @@ def test_august_axes_are_solid_where_reached_and_dotted_beyond(atlas):
     start, middle, after = styles("1945-08-10"), styles("1945-08-26"), styles("1945-09-10")
     assert start[0] >= 10 and middle[0] < start[0]  # less still to go
     assert middle[1] > start[1]  # more reached
-    assert after[0] == 0 and after[2] == {0.35}  # over: whole axes, faded
+    assert after == (0, 0, set())  # the campaign is over: its axes are gone
+    last = styles("1945-09-02")  # the day of the surrender, the axes' last day (valid_to)
+    assert last[1] > 0
+
+
+def test_troop_transfers_fade_but_campaign_axes_go_when_over(atlas):
+    storm, transfers = atlas.layers["august_storm"], atlas.layers["siberian_transfers"]
+    assert storm.on(D("1945-09-03")).empty
+    ended = transfers.on(D("1941-12-20"))
+    assert len(ended) and ended["ended"].all()  # the autumn 1941 transfers, faded
+    group = layer_group(atlas, "siberian_transfers", D("1941-12-20"))
+    assert {p["s"]["opacity"] for p in features(group) if "s" in p} == {0.35}
 
 
 def test_bearings_are_measured_on_the_mercator_map():

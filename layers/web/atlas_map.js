@@ -255,5 +255,28 @@ window.atlasLib = window.atlasLib || (function () {
       declutter(map);
     });
   }
-  return {draw: draw, declutter: declutterSoon};
+  // Maps of one page that pan and zoom together (the Compare page): each map is in its own
+  // frame of the same origin, so they meet in the parent page's window.
+  function sync(map) {
+    var top;
+    try { top = window.parent; void top.document; } catch (e) { return; }
+    var alive = function (m) { return m.getContainer().ownerDocument.defaultView !== null; };
+    top.atlasSynced = (top.atlasSynced || []).filter(function (m) {
+      try { return alive(m); } catch (e) { return false; }
+    });
+    top.atlasSynced.push(map);
+    map.on("move", function () {
+      if (top.atlasSyncing) { return; }
+      top.atlasSyncing = true;
+      try {
+        var c = map.getCenter(), zoom = map.getZoom();
+        top.atlasSynced.forEach(function (other) {
+          if (other !== map && alive(other)) {
+            other.setView([c.lat, c.lng], zoom, {animate: false});
+          }
+        });
+      } finally { top.atlasSyncing = false; }
+    });
+  }
+  return {draw: draw, declutter: declutterSoon, sync: sync};
 })();
