@@ -110,7 +110,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
     day = st.session_state[state.DATE]
     row = st.container(horizontal=True, vertical_alignment="center", key="atlas_controls")
     with row:
-        date_slider(lang, width=200, label="collapsed")
+        date_slider(lang, width=180, label="collapsed")
         with st.container(horizontal=True, gap="xsmall", width="content", key="atlas_steps"):
             for label, unit, amount in STEPS:
                 st.button(
@@ -127,7 +127,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
                 on_click=_toggle_play,
                 type="primary" if playing else "secondary",
             )
-        with st.container(width=210, key="atlas_jump"):
+        with st.container(width=200, key="atlas_jump"):
             event_picker(atlas, lang, label="collapsed")
         before, after = neighbour_events(atlas, day)
         with st.popover(t("more_controls", lang), key="atlas_more"):

@@ -196,12 +196,14 @@ class AtlasHead(FastElement):
     window.atlasLib.declutter(map);
   }
   map.on("zoomend", zoomClasses);
+  map.on("moveend", function () { window.atlasLib.declutter(map); });
   map.on("resize", function () { window.atlasLib.declutter(map); });
   zoomClasses();
   // A click focuses the map for its keys; never let that focus scroll the page (the map is
   // in an iframe: the browser would scroll the parent page to show the focused element).
   var box = map.getContainer(), focus = box.focus;
   box.focus = function () { focus.call(box, {preventScroll: true}); };
+  window.atlasLib.fit(map, {{ this.region_json }});
   {% if this.sync %}window.atlasLib.sync(map);{% endif %}
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution({{ this.attribution_json }});
@@ -210,10 +212,19 @@ class AtlasHead(FastElement):
 """
     )
 
-    def __init__(self, attribution_html: str, sync: bool = False) -> None:
+    def __init__(
+        self,
+        attribution_html: str,
+        region: tuple[float, float, float, float] | None = None,
+        sync: bool = False,
+    ) -> None:
+        """``region`` (west, south, east, north): the map opens fitted to it, at any size;
+        ``sync``: the map pans and zooms with the page's other synchronised maps."""
         super().__init__()
         self._name = "AtlasHead"
         self.sync = sync
+        west, south, east, north = region or (None,) * 4
+        self.region_json = script_json([[south, west], [north, east]] if region else None)
         self.attribution_json = script_json(attribution_html)
         self.css = CSS
         self.library = LIBRARY
@@ -261,6 +272,9 @@ CSS = f"""
 .leaflet-container path.leaflet-interactive:focus, .leaflet-container:focus {{
   outline:none; }}
 .atlas-arrow {{ background:none; border:0; }}
+.atlas-offmap {{ background:none; border:0; cursor:pointer; }}
+.atlas-offmap svg {{ display:block; }}
+.atlas-offmap path {{ fill:{TEXT}; stroke:{LAND}; stroke-width:1.5; stroke-linejoin:round; }}
 .atlas-arrow svg {{ display:block; overflow:visible; }}
 .atlas-popup, .atlas-event {{ font-size:12.5px; max-height:300px; overflow-y:auto; }}
 .atlas-popup > div, .atlas-event > div {{ margin:2px 0; }}

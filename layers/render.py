@@ -136,11 +136,9 @@ def base_map(
         control_scale=True,
         zoom_snap=0.5,
     )
-    west, south, east, north = REGION
-    m.fit_bounds([[south, west], [north, east]])  # the whole region, at any width
     m.default_js = [("leaflet", f"{assets}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
-    AtlasHead(escape(t("attribution", lang)), sync=sync).add_to(m)
+    AtlasHead(escape(t("attribution", lang)), region=REGION, sync=sync).add_to(m)
     if basemap in TILES:
         url, attribution, max_zoom = TILES[basemap]
         folium.TileLayer(url, attr=attribution, max_zoom=min(max_zoom, MAX_ZOOM)).add_to(m)

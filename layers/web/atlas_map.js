@@ -248,11 +248,42 @@ window.atlasLib = window.atlasLib || (function () {
       if (free) { placed.push(free); n.box = free; } else { n.el.classList.add("atlas-hidden"); }
     });
   }
+  // Events outside the view: a pointer at the edge of the map, towards each; a click on it
+  // brings the event into view and opens its popup.
+  function offMap(map) {
+    var edge = map.atlasEdge = map.atlasEdge || L.layerGroup().addTo(map);
+    edge.clearLayers();
+    var size = map.getSize(), margin = 14, centre = size.divideBy(2);
+    map.eachLayer(function (item) {
+      if (!(item instanceof L.CircleMarker) || item.options.pane !== "atlas-events") { return; }
+      var p = map.latLngToContainerPoint(item.getLatLng());
+      if (p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y) { return; }
+      var dx = p.x - centre.x, dy = p.y - centre.y;
+      var k = Math.min(Math.abs((centre.x - margin) / (dx || 1e-9)),
+                       Math.abs((centre.y - margin) / (dy || 1e-9)));
+      var at = L.point(centre.x + dx * k, centre.y + dy * k);
+      var angle = Math.atan2(dy, dx) * 180 / Math.PI + 90;
+      var tip = item.getTooltip() ? item.getTooltip().getContent() : "";
+      var icon = L.divIcon({className: "atlas-offmap", iconSize: [22, 22], iconAnchor: [11, 11],
+        html: '<div style="transform:rotate(' + angle.toFixed(0) + 'deg)">' +
+              '<svg width="22" height="22" viewBox="0 0 20 20"><path d="M10 1 L18 18 L10 13.5 ' +
+              'L2 18 Z"/></svg></div>'});
+      var pointer = L.marker(map.containerPointToLatLng(at), {icon: icon, pane: "atlas-events",
+                                                              keyboard: true});
+      if (tip) { pointer.bindTooltip(tip, {direction: "auto"}); }
+      pointer.on("click", function () {
+        map.once("moveend", function () { item.openPopup(); });
+        map.panTo(item.getLatLng());
+      });
+      edge.addLayer(pointer);
+    });
+  }
   function declutterSoon(map) {
     if (!map || map.atlasDeclutter) { return; }
     map.atlasDeclutter = requestAnimationFrame(function () {
       map.atlasDeclutter = null;
       declutter(map);
+      offMap(map);
     });
   }
   // Maps of one page that pan and zoom together (the Compare page): each map is in its own
@@ -266,7 +297,7 @@ window.atlasLib = window.atlasLib || (function () {
     });
     top.atlasSynced.push(map);
     map.on("move", function () {
-      if (top.atlasSyncing) { return; }
+      if (top.atlasSyncing || map.getSize().x === 0) { return; }
       top.atlasSyncing = true;
       try {
         var c = map.getCenter(), zoom = map.getZoom();
@@ -278,5 +309,26 @@ window.atlasLib = window.atlasLib || (function () {
       } finally { top.atlasSyncing = false; }
     });
   }
-  return {draw: draw, declutter: declutterSoon, sync: sync};
+  // The first view: the whole region, fitted to the map's size once it has one (a map in a
+  // frame that is still being laid out has none), and again when the frame changes size,
+  // until the view is set otherwise (a link's view, the user's drag or zoom).
+  function fit(map, region) {
+    if (!region) { return; }
+    var bounds = L.latLngBounds(region), fitting = false, placed = false;
+    var setView = map.setView;
+    map.setView = function () {
+      if (!fitting) { placed = true; }
+      return setView.apply(map, arguments);
+    };
+    map.on("dragstart", function () { placed = true; });
+    function refit() {
+      var size = map.getSize();
+      if (placed || size.x === 0 || size.y === 0) { return; }
+      fitting = true;
+      try { map.fitBounds(bounds, {animate: false}); } finally { fitting = false; }
+    }
+    map.on("resize", refit);
+    refit();
+  }
+  return {draw: draw, declutter: declutterSoon, sync: sync, fit: fit};
 })();

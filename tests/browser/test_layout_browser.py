@@ -173,3 +173,27 @@ def test_legend_is_ordered_hatched_and_folds_by_keyboard(sized):
     page.keyboard.press("Enter")
     assert title.get_attribute("aria-expanded") != expanded
     assert probe.problems() == []
+
+
+def test_compare_maps_open_on_the_region_and_move_together(sized):
+    page, probe = sized(DESKTOP, "/Compare?date=1945-08-20&date2=1945-09-02&lang=en")
+    mapprobe.wait_for_map(page, min_paths=10, timeout=60)
+    frames = [f for f in page.frames if "streamlit_folium" in (f.url or "")]
+    assert len(frames) == 2
+    view = "() => { const c = map.getCenter(); return [c.lat, c.lng, map.getZoom()]; }"
+    region = "() => map.getBounds().contains([[33, 124], [45, 141]])"  # Korea and Japan
+    assert all(f.evaluate(region) for f in frames), "the first view cuts off Korea or Japan"
+    left, right = (f.evaluate(view) for f in frames)
+    assert left == pytest.approx(right, abs=0.05)  # within a pixel
+    box = page.locator("iframe[src*='streamlit_folium']").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 100, y + 60, steps=8)
+    page.mouse.up()
+    frames[0].locator("a.leaflet-control-zoom-in").click()
+    page.wait_for_timeout(800)
+    moved_left, moved_right = (f.evaluate(view) for f in frames)
+    assert moved_left != pytest.approx(left), "the drag did nothing"
+    assert moved_right == pytest.approx(moved_left, abs=0.05)  # the other map followed
+    assert probe.problems() == []
