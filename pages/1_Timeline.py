@@ -87,7 +87,15 @@ if not spans.empty:
             color=alt.Color(
                 "legend:N",
                 scale=alt.Scale(domain=list(colours["legend"]), range=list(colours["fill"])),
-                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=360),
+                legend=alt.Legend(
+                    title=None,
+                    orient="bottom",
+                    columns=2,
+                    labelLimit=360,
+                    symbolType="square",
+                    symbolSize=170,
+                    symbolStrokeWidth=0.8,
+                ),
             ),
             stroke=alt.Stroke(
                 "legend:N",
