@@ -7,8 +7,11 @@ app.py``; screenshots of every case go to artifacts/.
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from layers.loading import load_atlas
 from layers.map_features import map_name
@@ -83,6 +86,19 @@ def map_box(page) -> dict:
     return page.locator("iframe[src*='streamlit_folium']").first.bounding_box()
 
 
+def dark_pixels(page, box: dict) -> int:
+    """Pixels of text colour (dark) in a box of the map frame, from a screenshot."""
+    frame = map_box(page)
+    clip = {
+        "x": frame["x"] + box["l"],
+        "y": frame["y"] + box["t"],
+        "width": box["r"] - box["l"],
+        "height": box["b"] - box["t"],
+    }
+    image = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("L")
+    return int((np.asarray(image) < 80).sum())
+
+
 def overlaps(a: dict, b: dict) -> bool:
     return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
 
@@ -147,7 +163,8 @@ def test_territory_names_are_drawn_clear_of_city_labels(sized, atlas, day):
         assert shown, f"{layer_id}: none of {wanted} is on the map ({list(names)})"
         for name in shown:
             box = names[name]
-            assert box["r"] - box["l"] > 20 and box["b"] - box["t"] > 8  # really rendered
+            assert box["r"] - box["l"] > 20 and box["b"] - box["t"] > 8
+            assert dark_pixels(page, box) > 30, f"{name}: no text drawn in its box"
             for city in labels["cities"]:
                 assert not overlaps(box, city["box"]), f"{name} covers {city['text']}"
     assert "Manchukuo" in names if day == "1941-04-13" else "Manchuria" in names
