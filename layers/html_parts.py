@@ -31,6 +31,9 @@ HATCH_SVG = {
         transform=_ROTATE.format(45),
         marks=_LINE.format(4, 0, 4, 8, 1.3) + _LINE.format(0, 4, 8, 4, 1.3),
     ),
+    "grid": _PATTERN.format(
+        transform="", marks=_LINE.format(4, 0, 4, 8, 1.3) + _LINE.format(0, 4, 8, 4, 1.3)
+    ),
     "dots": _PATTERN.format(transform="", marks='<circle cx="4" cy="4" r="1.6" fill="{stroke}"/>'),
 }
 

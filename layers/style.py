@@ -61,8 +61,11 @@ DEFAULT_PATTERN = (None, None, 0.55)
 # matplotlib hatch → the name of the web map's SVG pattern (layers/map_elements.py draws them).
 SVG_HATCHES = {
     "///": "diagonal",
+    "//": "diagonal",
     "\\\\": "antidiagonal",
+    "\\\\\\": "antidiagonal",
     "xx": "cross",
+    "++": "grid",
     "..": "dots",
     "||": "vertical",
     "--": "horizontal",

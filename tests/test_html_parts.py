@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from layers.html_parts import event_html, hatch_pattern, legend_html, popup_html, tooltip_html
-from layers.style import LegendEntry
+from layers.html_parts import (
+    HATCH_SVG,
+    event_html,
+    hatch_pattern,
+    legend_html,
+    popup_html,
+    tooltip_html,
+)
+from layers.style import SVG_HATCHES, LegendEntry
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
@@ -80,3 +87,10 @@ def test_legend_swatches_draw_the_hatch_of_their_status():
     assert 'patternTransform="rotate(45)"' in html and "{" not in html
     assert '<button type="button" class="atlas-legend-title"' in html  # keyboard-reachable
     assert hatch_pattern("dots", "p1", "#123456", "#000000", 0.4).count("<circle") == 1
+
+
+def test_every_hatch_of_the_style_has_an_svg_pattern():
+    assert set(SVG_HATCHES.values()) <= set(HATCH_SVG)
+    for name in HATCH_SVG:
+        pattern = hatch_pattern(name, "p", "#0072B2", "#004A73", 0.35)
+        assert pattern.startswith('<pattern id="p"') and "#004A73" in pattern, name
