@@ -112,14 +112,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
     with row:
         date_slider(lang, width=180, label="collapsed")
         with st.container(horizontal=True, gap="xsmall", width="content", key="atlas_steps"):
-            for label, unit, amount in STEPS:
-                st.button(
-                    t(label, lang),
-                    key=f"b_{label}",
-                    on_click=lambda u=unit, a=amount: state.set_date(
-                        shift_date(st.session_state[state.DATE], u, a)
-                    ),
-                )
+            step_buttons(lang)
             playing = st.session_state.get(PLAYING, False)
             st.button(
                 t("pause" if playing else "play", lang),
@@ -131,6 +124,9 @@ def date_controls(atlas: Atlas, lang: str) -> None:
             event_picker(atlas, lang, label="collapsed")
         before, after = neighbour_events(atlas, day)
         with st.popover(t("more_controls", lang), key="atlas_more"):
+            # On a phone the week and month steps fold in here (atlas_app/layout.css).
+            with st.container(horizontal=True, gap="xsmall", key="atlas_more_steps"):
+                step_buttons(lang, prefix="b_more_", units=("month", "week"))
             st.button(
                 t("prev_event", lang),
                 key="b_prev_event",
@@ -151,6 +147,21 @@ def date_controls(atlas: Atlas, lang: str) -> None:
             st.select_slider(
                 t("speed", lang), SPEEDS, key="w_speed", on_change=_copy, args=("w_speed", SPEED)
             )
+
+
+def step_buttons(lang: str, prefix: str = "b_", units: tuple[str, ...] = ()) -> None:
+    """The step buttons (those of ``units`` only, when given: "day", "week", "month")."""
+    for label, unit, amount in STEPS:
+        kind = "week" if unit == "day" and abs(amount) == 7 else unit
+        if units and kind not in units:
+            continue
+        st.button(
+            t(label, lang),
+            key=f"{prefix}{label}",
+            on_click=lambda u=unit, a=amount: state.set_date(
+                shift_date(st.session_state[state.DATE], u, a)
+            ),
+        )
 
 
 def event_picker(atlas: Atlas, lang: str, label: str = "visible") -> None:

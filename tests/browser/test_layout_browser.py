@@ -118,6 +118,12 @@ def test_the_map_is_the_page(sized, size):
     labels = mapprobe.map_frame(page).evaluate(LABELS_JS)
     texts = " ".join(n["text"] for n in labels["names"])
     assert "Korea" in texts and "Japan" in texts, texts
+    # Every step is in reach: in the row on a desktop, folded into "More" on a phone.
+    week = page.get_by_role("button", name="+1 week")
+    if size == "phone":
+        assert week.filter(visible=True).count() == 0
+        page.get_by_role("button", name="More").click()
+    week.filter(visible=True).first.wait_for(timeout=5_000)
     assert probe.problems() == []
 
 
