@@ -258,7 +258,7 @@ CSS = f"""
 .atlas-z5 .leaflet-tooltip.atlas-rank-2, .atlas-z6 .leaflet-tooltip.atlas-rank-3 {{
   display:block; }}
 .atlas-z5 .atlas-dot-2, .atlas-z6 .atlas-dot-3 {{ display:inline; }}
-.atlas-container .atlas-hidden, .leaflet-container .atlas-hidden {{ display:none !important; }}
+.leaflet-container .atlas-hidden {{ display:none !important; }}
 .atlas-area-label {{ background:none; border:0; white-space:nowrap; }}
 .atlas-area-label span {{ position:absolute; transform:translate(-50%,-50%); color:{TEXT};
   font-variant:small-caps; letter-spacing:0.06em; text-shadow:{_HALO}; opacity:0.9;

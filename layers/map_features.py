@@ -279,10 +279,9 @@ def events_by_place(events: list[dict]) -> list[list[dict]]:
     return list(places.values())
 
 
-def event_feature(events: dict | list[dict], lang: str) -> Feature:
-    """An event marker: sized by the most important event at the place, filled dark when one
-    is on the date, dashed when all are uncertain; its popup lists every event there."""
-    events = [events] if isinstance(events, dict) else events
+def event_feature(events: list[dict], lang: str) -> Feature:
+    """The marker of the events at one place: sized by the most important, filled dark when
+    one is on the date, dashed when all are uncertain; its popup lists them all."""
     ranks = [e.get("importance") if e.get("importance") in EVENT_RADIUS else 3 for e in events]
     style = {
         "color": TEXT,

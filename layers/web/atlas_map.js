@@ -163,8 +163,7 @@ window.atlasLib = window.atlasLib || (function () {
   function boxOf(el, pad) {
     var r = el.getBoundingClientRect();
     pad = pad || 0;
-    return {l: r.left - pad, t: r.top - pad, r: r.right + pad, b: r.bottom + pad,
-            empty: r.width === 0 && r.height === 0};
+    return {l: r.left - pad, t: r.top - pad, r: r.right + pad, b: r.bottom + pad};
   }
   function hits(a, boxes) {
     for (var i = 0; i < boxes.length; i++) {
@@ -189,12 +188,14 @@ window.atlasLib = window.atlasLib || (function () {
     cities = cities.filter(function (c) { return shownEl(c.tip._container); });
     cities.sort(function (a, b) { return a.rank - b.rank; });
     cities.forEach(function (c) { dots.push(boxOf(c.item._path, 1)); });
-    var markers = [];
+    var markers = [];  // arrowheads and event markers: territory names keep clear of them
     box.querySelectorAll(".atlas-arrow, .leaflet-atlas-events-pane path").forEach(function (el) {
-      if (shownEl(el) || el.tagName === "path") { markers.push(boxOf(el, 0)); }
+      markers.push(boxOf(el, 0));
     });
     var frame = boxOf(box, -2), placed = [];
-    function inside(b) { return b.l >= frame.l && b.r <= frame.r && b.t >= frame.t && b.b <= frame.b; }
+    function inside(b) {
+      return b.l >= frame.l && b.r <= frame.r && b.t >= frame.t && b.b <= frame.b;
+    }
     function hide(c) {
       c.tip._container.classList.add("atlas-hidden");
       c.item._path.classList.add("atlas-hidden");
