@@ -40,6 +40,29 @@ LABELS_JS = r"""
 }
 """
 
+# In the map frame: city labels that a dot of another city sits on.
+DOTS_ON_LABELS_JS = r"""
+() => {
+  const shown = el => el && el.getClientRects().length > 0
+    && getComputedStyle(el).display !== 'none';
+  const cities = [];
+  map.eachLayer(l => {
+    const tip = l.getTooltip && l.getTooltip();
+    if (tip && tip.options.permanent && l._path && shown(l._path) && shown(tip._container)) {
+      cities.push({name: tip._container.textContent, dot: l._path.getBoundingClientRect(),
+                   label: tip._container.getBoundingClientRect()});
+    }
+  });
+  const clash = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom
+    && b.top < a.bottom;
+  const found = [];
+  cities.forEach(a => cities.forEach(b => {
+    if (a !== b && clash(a.label, b.dot)) { found.push(b.name + ' on ' + a.name); }
+  }));
+  return found;
+}
+"""
+
 # In the map frame: the centre (frame pixels) of event markers inside the map.
 MARKERS_JS = r"""
 () => {
@@ -175,6 +198,9 @@ def test_territory_names_are_drawn_clear_of_city_labels(sized, atlas, day):
                 assert not overlaps(box, city["box"]), f"{name} covers {city['text']}"
     assert "Manchukuo" in names if day == "1941-04-13" else "Manchuria" in names
     assert len(labels["cities"]) >= 8
+    texts = {c["text"] for c in labels["cities"]}
+    assert {"Harbin", "Hsinking", "Mukden", "Kalgan", "Tientsin", "Dairen"} <= texts
+    assert mapprobe.map_frame(page).evaluate(DOTS_ON_LABELS_JS) == []
     assert probe.problems() == []
 
 
