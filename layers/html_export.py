@@ -14,6 +14,7 @@ pre-escaped HTML; plain strings go through ``textContent``. The JSON is made saf
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from layers import style
 from layers.eventtext import escape, script_json
 from layers.html_parts import HATCH_SVG, event_html, legend_html, popup_html, tooltip_html
 from layers.i18n import format_date, normalise_language, t
+from layers.map_features import name_feature
 from layers.model import (
     ATLAS_END,
     ATLAS_START,
@@ -124,6 +126,11 @@ def _feature(layer_id: str, kind: str, props: dict, geom, lang: str) -> dict:
     feature["geometry"] = _geojson(geom)
     if kind == "territory" or geom.geom_type in ("Polygon", "MultiPolygon"):
         feature["style"] = style.territory_style(props).leaflet()
+        name = name_feature(props, geom, lang)  # the app's territory name and label point
+        if name is not None:
+            lon, lat = json.loads(name[1])["coordinates"]
+            rank = int(name[0]["nc"].rsplit("-", 1)[-1])
+            feature["name"] = {"lat": lat, "lon": lon, "html": name[0]["n"], "rank": rank}
         return feature
     line = style.route_style(layer_id, props)
     feature["style"] = line.leaflet()
@@ -349,6 +356,14 @@ aside h2 {{ font-size: 14px; margin: 10px 0 4px; }}
 .atlas-city::before {{ display: none; }}
 .atlas-native {{ font-weight: normal; }}
 .atlas-arrow {{ background: transparent; border: 0; }}
+.atlas-area-label {{ background: none; border: 0; pointer-events: none; }}
+.atlas-area-label span {{ position: absolute; transform: translate(-50%, -50%);
+  width: max-content; max-width: 9em; text-align: center; line-height: 1.1;
+  font-variant: small-caps; letter-spacing: 0.05em; font-weight: bold; opacity: 0.85;
+  text-shadow: 0 0 2px {land}, 0 0 3px {land}; }}
+.atlas-area-rank-1 span {{ font-size: 14px; }}
+.atlas-area-rank-2 span, .atlas-area-rank-3 span {{ font-size: 11.5px; }}
+.atlas-hidden {{ display: none !important; }}
 .leaflet-container {{ font: inherit; }}
 """
 
@@ -423,7 +438,8 @@ _SCRIPT = r"""
   map.fitBounds(data.view);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(trusted(data.attribution));
-  [["atlas-base", 300], ["atlas-areas", 400], ["atlas-lines", 450], ["atlas-points", 620]]
+  [["atlas-base", 300], ["atlas-areas", 400], ["atlas-names", 410], ["atlas-lines", 450],
+   ["atlas-points", 620]]
     .forEach(function (pane) { map.createPane(pane[0]).style.zIndex = String(pane[1]); });
 
   var legendBox = null;
@@ -515,6 +531,14 @@ _SCRIPT = r"""
       if (layer.kind !== "base") {
         area.bindTooltip(trusted(f.tip), { sticky: true });
         area.bindPopup(trusted(f.pop));
+      }
+      if (f.name) {  // the territory's name at its label point, as on the app's map
+        var name = L.marker([f.name.lat, f.name.lon], {
+          pane: "atlas-names", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "atlas-area-label atlas-area-rank-" + f.name.rank,
+                            html: "<span>" + trusted(f.name.html) + "</span>", iconSize: null })
+        });
+        return { layer: L.featureGroup([area, name]), lines: [] };
       }
       return { layer: area, lines: [] };
     }
@@ -642,6 +666,39 @@ _SCRIPT = r"""
     });
   }
 
+  // Territory names give way: shown from the zoom of their rank, at the first spot near
+  // their label point that covers no city label or other name, else hidden.
+  function placeNames() {
+    var zoom = map.getZoom();
+    var boxes = Array.prototype.map.call(
+      document.querySelectorAll(".leaflet-tooltip.atlas-city"),
+      function (el) { return el.getBoundingClientRect(); });
+    var names = Array.prototype.slice.call(document.querySelectorAll(".atlas-area-label"));
+    names.sort(function (a, b) { return a.className < b.className ? -1 : 1; });
+    var steps = [[0, 0], [0, -16], [0, 16], [-40, 0], [40, 0], [0, -32], [0, 32],
+                 [-40, -16], [40, 16], [-40, 16], [40, -16]];
+    function clear(r) {
+      return !boxes.some(function (b) {
+        return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+      });
+    }
+    names.forEach(function (el) {
+      el.classList.remove("atlas-hidden");
+      var rank = Number((/atlas-area-rank-(\d)/.exec(el.className) || [0, 3])[1]);
+      var free = null;
+      if (zoom >= (rank === 1 ? 0 : rank === 2 ? 4 : 6)) {
+        for (var k = 0; k < steps.length && !free; k++) {
+          el.style.marginLeft = steps[k][0] + "px";
+          el.style.marginTop = steps[k][1] + "px";
+          var r = el.firstChild.getBoundingClientRect();
+          if (clear(r)) { free = r; }
+        }
+      }
+      if (free) { boxes.push(free); } else { el.classList.add("atlas-hidden"); }
+    });
+  }
+  map.on("zoomend", placeNames);
+
   var legendIndex = -1;
   function showLegend(iso) {
     var starts = data.legends.starts;
@@ -680,6 +737,7 @@ _SCRIPT = r"""
     });
     showLegend(iso);
     showEvents(iso);
+    placeNames();
     document.getElementById("atlas-prev").disabled = !(eventDates[0] < iso);
     document.getElementById("atlas-next").disabled = !(eventDates[eventDates.length - 1] > iso);
     try { history.replaceState(null, "", "#" + iso); } catch (e) { /* some file: pages */ }

@@ -273,6 +273,8 @@ def test_page_plays_announces_dates_and_separates_on_from_around(browser, page_h
     page, seen = open_page(browser, path)
     slider = page.locator("#atlas-slider")
     assert slider.get_attribute("aria-valuetext") == "13 April 1941"
+    names = page.locator(".atlas-area-label:not(.atlas-hidden)").all_inner_texts()
+    assert "Manchukuo" in [n.strip() for n in names]  # territory names, as on the app's map
     headings = page.locator("#atlas-events h3").all_inner_texts()
     assert headings == ["On this date", "Around this date"]  # the pact signed that day
     today = page.locator("#atlas-events .atlas-today")
