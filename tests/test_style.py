@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 
 from layers.loading import load_atlas
 from layers.model import snapshot
@@ -116,3 +118,31 @@ def test_apparent_colour_mixes_the_fill_with_the_land():
     assert apparent_colour("#000000", 1.0) == "#000000"
     assert apparent_colour("#000000", 0.0) == LAND.upper()
     assert apparent_colour("#FFFFFF", 0.5, "#000000") == "#808080"
+
+
+def lab(hex_colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour."""
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92 for c in rgb)
+    xyz = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
+    fx, fy, fz = (c ** (1 / 3) if c > 0.008856 else 7.787 * c + 16 / 116 for c in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def test_plain_fills_can_be_told_apart_as_the_map_shows_them():
+    fills = {
+        c: territory_style({"controller": c, "status": "sovereign_state"})
+        for c in CONTROLLER_COLOURS
+    }
+    fills |= {
+        f"Japan:{s}": territory_style({"controller": "Japan", "status": s})
+        for s in JAPAN_STATUS_COLOURS
+    }
+    seen = {k: lab(apparent_colour(a.fill, a.fill_opacity)) for k, a in fills.items()}
+    for (one, a), (other, b) in itertools.combinations(seen.items(), 2):
+        distance = math.dist(a, b)
+        assert distance >= 12, f"{one} and {other} look alike (ΔE {distance:.1f})"
