@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from atlas_app import controls, mapview, panels, state
@@ -10,6 +12,7 @@ from layers.i18n import t
 from layers.model import Atlas
 
 MAP_KEY = "atlas_map"
+LAYOUT_CSS = Path(__file__).parent / "atlas_app" / "layout.css"
 
 
 def live_section(atlas: Atlas, lang: str) -> None:
@@ -23,7 +26,7 @@ def live_section(atlas: Atlas, lang: str) -> None:
             st.rerun(scope="app")
         if playing:
             controls.advance_play()
-        controls_box, map_box = st.container(), st.container()
+        controls_box, map_box = st.container(), st.container(key="atlas_map")
         with map_box:  # drawn first (placed below the controls): its update leaves first
             day = st.session_state[state.DATE]
             layer_ids = st.session_state[state.LAYERS]
@@ -48,8 +51,9 @@ def live_section(atlas: Atlas, lang: str) -> None:
 
 atlas = state.setup_page("app_title", map_page=True)
 lang = state.lang()
-st.caption(t("app_subtitle", lang))
+st.html(f"<style>{LAYOUT_CSS.read_text(encoding='utf-8')}</style>")
 controls.sidebar(atlas, lang)
 panels.problems_panel(atlas, lang)
 live_section(atlas, lang)
+st.caption(t("app_subtitle", lang))
 export_panel(atlas, lang)

@@ -85,7 +85,9 @@ def sidebar(atlas: Atlas, lang: str) -> None:
         side.caption(t("online_note", lang))
 
 
-def date_slider(lang: str, key: str = "w_date") -> None:
+def date_slider(
+    lang: str, key: str = "w_date", width: int | str = "stretch", label: str = "visible"
+) -> None:
     """The atlas date slider (one day a step), bound to the date shared by every page."""
     st.session_state[key] = st.session_state[state.DATE]
     st.slider(
@@ -96,58 +98,73 @@ def date_slider(lang: str, key: str = "w_date") -> None:
         format="YYYY-MM-DD",
         key=key,
         on_change=lambda: state.set_date(st.session_state[key]),
+        width=width,
+        label_visibility=label,
     )
 
 
 def date_controls(atlas: Atlas, lang: str) -> None:
-    """Slider (one day a step), step buttons, event jumps and playback."""
-    date_slider(lang)
+    """One compact row above the map: the slider, step buttons, play, the event picker and,
+    folded in a popover, the previous/next event and the playback speed. The row wraps on a
+    narrow screen (layout: atlas_app/layout.css)."""
     day = st.session_state[state.DATE]
-    steps = st.columns(len(STEPS) + 1)
-    for column, (label, unit, amount) in zip(steps, STEPS, strict=False):
-        column.button(
+    row = st.container(horizontal=True, vertical_alignment="center", key="atlas_controls")
+    with row:
+        date_slider(lang, width=180, label="collapsed")
+        with st.container(horizontal=True, gap="xsmall", width="content", key="atlas_steps"):
+            step_buttons(lang)
+            playing = st.session_state.get(PLAYING, False)
+            st.button(
+                t("pause" if playing else "play", lang),
+                key="b_play",
+                on_click=_toggle_play,
+                type="primary" if playing else "secondary",
+            )
+        with st.container(width=200, key="atlas_jump"):
+            event_picker(atlas, lang, label="collapsed")
+        before, after = neighbour_events(atlas, day)
+        with st.popover(t("more_controls", lang), key="atlas_more"):
+            # On a phone the week and month steps fold in here (atlas_app/layout.css).
+            with st.container(horizontal=True, gap="xsmall", key="atlas_more_steps"):
+                step_buttons(lang, prefix="b_more_", units=("month", "week"))
+            st.button(
+                t("prev_event", lang),
+                key="b_prev_event",
+                disabled=before is None,
+                on_click=state.set_date,
+                args=(before,),
+                width="stretch",
+            )
+            st.button(
+                t("next_event", lang),
+                key="b_next_event",
+                disabled=after is None,
+                on_click=state.set_date,
+                args=(after,),
+                width="stretch",
+            )
+            st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
+            st.select_slider(
+                t("speed", lang), SPEEDS, key="w_speed", on_change=_copy, args=("w_speed", SPEED)
+            )
+
+
+def step_buttons(lang: str, prefix: str = "b_", units: tuple[str, ...] = ()) -> None:
+    """The step buttons (those of ``units`` only, when given: "day", "week", "month")."""
+    for label, unit, amount in STEPS:
+        kind = "week" if unit == "day" and abs(amount) == 7 else unit
+        if units and kind not in units:
+            continue
+        st.button(
             t(label, lang),
-            key=f"b_{label}",
+            key=f"{prefix}{label}",
             on_click=lambda u=unit, a=amount: state.set_date(
                 shift_date(st.session_state[state.DATE], u, a)
             ),
-            width="stretch",
         )
-    playing = st.session_state.get(PLAYING, False)
-    steps[-1].button(
-        t("pause" if playing else "play", lang),
-        key="b_play",
-        on_click=_toggle_play,
-        width="stretch",
-        type="primary" if playing else "secondary",
-    )
-    before, after = neighbour_events(atlas, day)
-    previous, jump, following, speed = st.columns([1.65, 3, 1.65, 1.4], vertical_alignment="bottom")
-    previous.button(
-        t("prev_event", lang),
-        key="b_prev_event",
-        disabled=before is None,
-        on_click=state.set_date,
-        args=(before,),
-        width="stretch",
-    )
-    with jump:
-        event_picker(atlas, lang)
-    following.button(
-        t("next_event", lang),
-        key="b_next_event",
-        disabled=after is None,
-        on_click=state.set_date,
-        args=(after,),
-        width="stretch",
-    )
-    st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
-    speed.select_slider(
-        t("speed", lang), SPEEDS, key="w_speed", on_change=_copy, args=("w_speed", SPEED)
-    )
 
 
-def event_picker(atlas: Atlas, lang: str) -> None:
+def event_picker(atlas: Atlas, lang: str, label: str = "visible") -> None:
     """A selectbox of every event: choosing one moves the date to it."""
     labels = _event_labels(atlas, str(geodata_folder()), lang)
 
@@ -165,6 +182,7 @@ def event_picker(atlas: Atlas, lang: str) -> None:
         placeholder=t("jump_to_event", lang),
         key="w_jump",
         on_change=jump,
+        label_visibility=label,
     )
 
 

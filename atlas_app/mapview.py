@@ -18,15 +18,16 @@ from layers import render
 from layers.loading import geodata_folder
 from layers.model import Atlas, state_key
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 700  # the main page's CSS makes the map fill the window
 RETURNED = ["bounds", "zoom", "center"]  # for the link's view and the export's area
 MOUNT_VIEW = "_atlas_mount_view"
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)
-def mounted_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str):
-    """The date-independent map for a language and base (``token`` names atlas and store)."""
-    return mapcomponent.mount(render.base_map(_atlas, lang, basemap, store=_store))
+def mounted_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str, sync: bool = False):
+    """The date-independent map for a language and base (``token`` names atlas and store);
+    ``sync``: it pans and zooms with the page's other synchronised maps."""
+    return mapcomponent.mount(render.base_map(_atlas, lang, basemap, store=_store, sync=sync))
 
 
 @st.cache_resource(max_entries=3000, show_spinner=False)
@@ -92,11 +93,14 @@ def show_map(
     view: tuple[float, float, int] | None = None,
     height: int = MAP_HEIGHT,
     returned: list[str] | None = None,
+    sync: bool = False,
 ) -> dict | None:
-    """Draw the map; ``view`` (lat, lon, zoom) is applied once when the map mounts."""
+    """Draw the map; ``view`` (lat, lon, zoom) is applied once when the map mounts (without
+    one, the map fits the atlas's region); ``sync``: pans and zooms with the page's other
+    synchronised maps."""
     store, shipped = _shipped()
     return mapcomponent.map_component(
-        mounted_map(atlas, store, shipped, lang, basemap),
+        mounted_map(atlas, store, shipped, lang, basemap, sync),
         _group_scripts(atlas, day, layer_ids, lang, store, shipped),
         key=key,
         height=height,

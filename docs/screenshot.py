@@ -1,7 +1,8 @@
-"""Take the README's screenshot: ``python docs/screenshot.py`` (needs chromium).
+"""Take the README's screenshots: ``python docs/screenshot.py`` (needs chromium).
 
 Starts the app on a free port, opens the deep link below in headless Chromium with no
-network, and saves the visible page to docs/screenshot.png.
+network, at a desktop size and a phone size, and saves what is on the screen (no scrolling:
+the map is on the first screen) to docs/screenshot.png and docs/screenshot-phone.png.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from tests import mapprobe
 from tests.harness import PageProbe, guarded_context, launch_chromium, start_streamlit
 
 LINK = "/?date=1945-08-20&lang=en"
-OUT = Path(__file__).resolve().parent / "screenshot.png"
+DOCS = Path(__file__).resolve().parent
+SHOTS = (  # (file, viewport)
+    (DOCS / "screenshot.png", {"width": 1440, "height": 1000}),
+    (DOCS / "screenshot-phone.png", {"width": 390, "height": 844}),
+)
 
 
 def main() -> int:
@@ -25,20 +30,22 @@ def main() -> int:
     try:
         with sync_playwright() as p:
             browser = launch_chromium(p)
-            probe = PageProbe()
-            context = guarded_context(browser, probe, viewport={"width": 1440, "height": 1000})
-            page = context.new_page()
-            page.goto(server.url + LINK)
-            mapprobe.wait_for_map(page, timeout=120, min_paths=10)
-            page.locator("iframe[src*='streamlit_folium']").scroll_into_view_if_needed()
-            page.wait_for_timeout(1500)
-            page.screenshot(path=str(OUT))
+            for path, viewport in SHOTS:
+                probe = PageProbe()
+                context = guarded_context(browser, probe, viewport=viewport)
+                page = context.new_page()
+                page.goto(server.url + LINK)
+                mapprobe.wait_for_map(page, timeout=120, min_paths=10)
+                mapprobe.wait_until_idle(page)
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(path))
+                context.close()
+                if probe.external:
+                    print(f"warning: the page asked for {probe.external}", file=sys.stderr)
+                print(path)
             browser.close()
-            if probe.external:
-                print(f"warning: the page asked for {probe.external}", file=sys.stderr)
     finally:
         server.stop()
-    print(OUT)
     return 0
 
 

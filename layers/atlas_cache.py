@@ -44,7 +44,7 @@ from pyproj import CRS
 
 from layers.files import write_atomic
 from layers.loading import geodata_folder, load_atlas
-from layers.model import ROUTE_FADE_DAYS, Atlas, Layer, LayerSpec
+from layers.model import Atlas, Layer, LayerSpec, route_fade_days
 from layers.temporal import TemporalIndex
 from layers.validate import Problem
 
@@ -205,7 +205,7 @@ def decode_atlas(files: Files) -> Atlas:
     for item in description["layers"]:
         spec = LayerSpec(**item["spec"])
         frame = _read_frame(files[item["frame"]], item["json_columns"])
-        grace = ROUTE_FADE_DAYS if spec.kind == "route" else 0
+        grace = route_fade_days(frame) if spec.kind == "route" else 0
         index = TemporalIndex(
             frame["valid_from"].tolist(), frame["valid_to"].tolist(), grace_days=grace
         )

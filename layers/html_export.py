@@ -14,6 +14,7 @@ pre-escaped HTML; plain strings go through ``textContent``. The JSON is made saf
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -25,8 +26,9 @@ from shapely.geometry import mapping
 
 from layers import style
 from layers.eventtext import escape, script_json
-from layers.html_parts import event_html, legend_html, popup_html, tooltip_html
+from layers.html_parts import HATCH_SVG, event_html, legend_html, popup_html, tooltip_html
 from layers.i18n import format_date, normalise_language, t
+from layers.map_features import name_feature
 from layers.model import (
     ATLAS_END,
     ATLAS_START,
@@ -55,7 +57,12 @@ def standalone_html(atlas: Atlas, *, lang: str = "en", layer_ids: list[str] | No
         "months": [format_date(dt.date(2000, m, 2), lang).split()[1] for m in range(1, 13)],
         "day1": format_date(dt.date(2000, 1, 1), lang).split()[0],
         "title": t("title_on", lang, date="{date}"),
+        "onTitle": t("on_this_date", lang),
         "aroundTitle": t("around_this_date", lang),
+        "play": t("play", lang),
+        "pause": t("pause", lang),
+        "playDays": 7,
+        "hatches": HATCH_SVG,
         "noEvents": t("no_events", lang),
         "layers": [_layer(atlas, layer_id, lang) for layer_id in ids if layer_id != EVENTS],
         "events": _events(atlas, lang) if EVENTS in ids else [],
@@ -125,6 +132,11 @@ def _feature(layer_id: str, kind: str, props: dict, geom, lang: str) -> dict:
     feature["geometry"] = _geojson(geom)
     if kind == "territory" or geom.geom_type in ("Polygon", "MultiPolygon"):
         feature["style"] = style.territory_style(props).leaflet()
+        name = name_feature(props, geom, lang)  # the app's territory name and label point
+        if name is not None:
+            lon, lat = json.loads(name[1])["coordinates"]
+            rank = int(name[0]["nc"].rsplit("-", 1)[-1])
+            feature["name"] = {"lat": lat, "lon": lon, "html": name[0]["n"], "rank": rank}
         return feature
     line = style.route_style(layer_id, props)
     feature["style"] = line.leaflet()
@@ -134,8 +146,10 @@ def _feature(layer_id: str, kind: str, props: dict, geom, lang: str) -> dict:
         feature["arrow"] = [round(end[-1, 1], 4), round(end[-1, 0], 4), _angle(end[-2], end[-1])]
     if kind == "route":
         feature["faded"] = style.route_style(layer_id, props, ended=True).leaflet()
+        waypoints = props.get("waypoints")
+        fade = 0 if isinstance(waypoints, list) and waypoints else ROUTE_FADE_DAYS  # as the app
         if isinstance(valid_to, str):
-            end = dt.date.fromisoformat(valid_to) + dt.timedelta(days=ROUTE_FADE_DAYS)
+            end = dt.date.fromisoformat(valid_to) + dt.timedelta(days=fade)
             feature["until"] = end.isoformat()
     waypoints = props.get("waypoints")
     if layer_id == "august_storm" and isinstance(waypoints, list) and waypoints and parts:
@@ -305,6 +319,7 @@ def _page(data: dict, atlas: Atlas, ids: list[str], lang: str) -> str:
         next=escape(t("next_event", lang)),
         minus_day=escape(t("minus_day", lang)),
         plus_day=escape(t("plus_day", lang)),
+        play=escape(t("play", lang)),
         layers_title=escape(t("layers", lang)),
         layer_rows="".join(rows),
         events_title=escape(t("events_panel", lang)),
@@ -331,19 +346,30 @@ aside {{ width: 330px; overflow-y: auto; padding: 8px 12px; border-left: 1px sol
 aside h2 {{ font-size: 14px; margin: 10px 0 4px; }}
 #atlas-layers label {{ display: block; }}
 .atlas-event {{ border-top: 1px solid {grid}; padding: 6px 0; }}
+#atlas-events h3 {{ font-size: 13px; margin: 8px 0 2px; }}
 .atlas-event.atlas-today {{ border-left: 3px solid {text}; padding-left: 6px; }}
 .atlas-notes {{ font-size: 12px; font-style: italic; }}
 .atlas-sources {{ font-size: 11px; }}
 .atlas-sources ul {{ margin: 2px 0; padding-left: 16px; }}
 .atlas-legend {{ background: {land}; border: 1px solid {coast}; padding: 6px 8px;
   font-size: 12px; max-height: 45vh; overflow-y: auto; }}
-.atlas-legend-title {{ font-weight: bold; }}
+.atlas-legend-title {{ font: inherit; font-weight: bold; background: none; border: 0;
+  padding: 0; color: {text}; cursor: pointer; }}
+.atlas-folded .atlas-legend-row {{ display: none; }}
 .atlas-legend-row {{ display: flex; align-items: center; gap: 6px; }}
 .atlas-city {{ background: transparent; border: 0; box-shadow: none; padding: 0;
   font-size: 12px; font-weight: bold; text-shadow: 0 0 3px {land}, 0 0 3px {land}; }}
 .atlas-city::before {{ display: none; }}
 .atlas-native {{ font-weight: normal; }}
 .atlas-arrow {{ background: transparent; border: 0; }}
+.atlas-area-label {{ background: none; border: 0; pointer-events: none; }}
+.atlas-area-label span {{ position: absolute; transform: translate(-50%, -50%);
+  width: max-content; max-width: 9em; text-align: center; line-height: 1.1;
+  font-variant: small-caps; letter-spacing: 0.05em; font-weight: bold; opacity: 0.85;
+  text-shadow: 0 0 2px {land}, 0 0 3px {land}; }}
+.atlas-area-rank-1 span {{ font-size: 14px; }}
+.atlas-area-rank-2 span, .atlas-area-rank-3 span {{ font-size: 11.5px; }}
+.atlas-hidden {{ display: none !important; }}
 .leaflet-container {{ font: inherit; }}
 """
 
@@ -367,6 +393,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <input type="range" id="atlas-slider" min="0" max="0" step="1" value="0" aria-label="{date_label}">
 <button type="button" id="atlas-plus-day">{plus_day}</button>
 <button type="button" id="atlas-next">{next}</button>
+<button type="button" id="atlas-play" aria-pressed="false">{play}</button>
 <span id="atlas-date" aria-live="polite"></span>
 </div>
 </header>
@@ -417,7 +444,8 @@ _SCRIPT = r"""
   map.fitBounds(data.view);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(trusted(data.attribution));
-  [["atlas-base", 300], ["atlas-areas", 400], ["atlas-lines", 450], ["atlas-points", 620]]
+  [["atlas-base", 300], ["atlas-areas", 400], ["atlas-names", 410], ["atlas-lines", 450],
+   ["atlas-points", 620]]
     .forEach(function (pane) { map.createPane(pane[0]).style.zIndex = String(pane[1]); });
 
   var legendBox = null;
@@ -425,9 +453,43 @@ _SCRIPT = r"""
   legend.onAdd = function () {
     legendBox = L.DomUtil.create("div", "atlas-legend-box");
     L.DomEvent.disableScrollPropagation(legendBox);
+    L.DomEvent.disableClickPropagation(legendBox);
+    legendBox.addEventListener("click", function (event) {  // the title button folds it
+      var title = event.target.closest(".atlas-legend-title");
+      if (!title) { return; }
+      var folded = legendBox.classList.toggle("atlas-folded");
+      title.setAttribute("aria-expanded", String(!folded));
+    });
     return legendBox;
   };
   legend.addTo(map);
+
+  var hatchDefs = null;
+  function hatch(area, s) {  // the hatched statuses' SVG patterns, as on the app's map
+    var template = data.hatches[s.hatch];
+    if (!template) { return; }
+    var id = ["atlas-hatch", s.hatch, s.fillColor, s.color, s.fillOpacity].join("-")
+      .replace(/[^A-Za-z0-9-]/g, "");
+    if (!document.getElementById(id)) {
+      if (!hatchDefs) {
+        var svg = document.createElementNS(SVG, "svg");
+        svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+        svg.style.position = "absolute";
+        hatchDefs = document.createElementNS(SVG, "defs");
+        svg.appendChild(hatchDefs);
+        document.body.appendChild(svg);
+      }
+      hatchDefs.insertAdjacentHTML("beforeend", template.replace(/\{id\}/g, id)
+        .replace(/\{fill\}/g, s.fillColor).replace(/\{stroke\}/g, s.color)
+        .replace(/\{opacity\}/g, String(s.fillOpacity)));
+    }
+    area.eachLayer(function (part) {
+      if (part._path) {
+        part._path.setAttribute("fill", "url(#" + id + ")");
+        part._path.setAttribute("fill-opacity", "1");
+      }
+    });
+  }
 
   function paneOf(kind) {
     if (kind === "base") { return "atlas-base"; }
@@ -471,9 +533,18 @@ _SCRIPT = r"""
       var area = L.geoJSON(f.geometry, {
         pane: pane, style: function () { return f.style; }, interactive: !!f.tip
       });
+      if (f.style.hatch) { area.on("add", function () { hatch(area, f.style); }); }
       if (f.tip) {
         area.bindTooltip(trusted(f.tip), { sticky: true });
         area.bindPopup(trusted(f.pop));
+      }
+      if (f.name) {  // the territory's name at its label point, as on the app's map
+        var name = L.marker([f.name.lat, f.name.lon], {
+          pane: "atlas-names", interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "atlas-area-label atlas-area-rank-" + f.name.rank,
+                            html: "<span>" + trusted(f.name.html) + "</span>", iconSize: null })
+        });
+        return { layer: L.featureGroup([area, name]), lines: [] };
       }
       return { layer: area, lines: [] };
     }
@@ -568,15 +639,28 @@ _SCRIPT = r"""
     var to = shift(iso, 30);
     var recent = shift(iso, -data.eventDays);
     var around = data.events.filter(function (e) { return e.date <= to && e.end >= from; });
-    var heading = document.createElement("p");
-    heading.textContent = around.length ? data.aroundTitle : data.noEvents;
-    eventsBox.appendChild(heading);
+    var isToday = function (e) { return e.date <= iso && e.end >= iso; };
+    var lists = [[data.onTitle, around.filter(isToday)],
+                 [data.aroundTitle, around.filter(function (e) { return !isToday(e); })]];
+    if (!around.length) {
+      var none = document.createElement("p");
+      none.textContent = data.noEvents;
+      eventsBox.appendChild(none);
+    }
+    lists.forEach(function (list) {  // "on this date", then "around this date"
+      if (!list[1].length) { return; }
+      var heading = document.createElement("h3");
+      heading.textContent = list[0];
+      eventsBox.appendChild(heading);
+      list[1].forEach(function (e) {
+        var item = document.createElement("div");
+        item.className = isToday(e) ? "atlas-event-item atlas-today" : "atlas-event-item";
+        item.innerHTML = trusted(e.html);
+        eventsBox.appendChild(item);
+      });
+    });
     around.forEach(function (e) {
-      var today = e.date <= iso && e.end >= iso;
-      var item = document.createElement("div");
-      item.className = today ? "atlas-event-item atlas-today" : "atlas-event-item";
-      item.innerHTML = trusted(e.html);
-      eventsBox.appendChild(item);
+      var today = isToday(e);
       if (enabled.events && e.date <= iso && e.end >= recent) {
         var marker = L.circleMarker([e.lat, e.lon], {
           pane: "atlas-points", radius: e.importance === 1 ? 8 : 6, weight: 2,
@@ -587,6 +671,39 @@ _SCRIPT = r"""
       }
     });
   }
+
+  // Territory names give way: shown from the zoom of their rank, at the first spot near
+  // their label point that covers no city label or other name, else hidden.
+  function placeNames() {
+    var zoom = map.getZoom();
+    var boxes = Array.prototype.map.call(
+      document.querySelectorAll(".leaflet-tooltip.atlas-city"),
+      function (el) { return el.getBoundingClientRect(); });
+    var names = Array.prototype.slice.call(document.querySelectorAll(".atlas-area-label"));
+    names.sort(function (a, b) { return a.className < b.className ? -1 : 1; });
+    var steps = [[0, 0], [0, -16], [0, 16], [-40, 0], [40, 0], [0, -32], [0, 32],
+                 [-40, -16], [40, 16], [-40, 16], [40, -16]];
+    function clear(r) {
+      return !boxes.some(function (b) {
+        return r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom;
+      });
+    }
+    names.forEach(function (el) {
+      el.classList.remove("atlas-hidden");
+      var rank = Number((/atlas-area-rank-(\d)/.exec(el.className) || [0, 3])[1]);
+      var free = null;
+      if (zoom >= (rank === 1 ? 0 : rank === 2 ? 4 : 6)) {
+        for (var k = 0; k < steps.length && !free; k++) {
+          el.style.marginLeft = steps[k][0] + "px";
+          el.style.marginTop = steps[k][1] + "px";
+          var r = el.firstChild.getBoundingClientRect();
+          if (clear(r)) { free = r; }
+        }
+      }
+      if (free) { boxes.push(free); } else { el.classList.add("atlas-hidden"); }
+    });
+  }
+  map.on("zoomend", placeNames);
 
   var legendIndex = -1;
   function showLegend(iso) {
@@ -601,12 +718,17 @@ _SCRIPT = r"""
     if (index !== legendIndex && legendBox) {
       legendIndex = index;
       legendBox.innerHTML = trusted(data.legends.html[index]);
+      var title = legendBox.querySelector(".atlas-legend-title");
+      if (title) {
+        title.setAttribute("aria-expanded", String(!legendBox.classList.contains("atlas-folded")));
+      }
     }
   }
 
   function show(i) {
     var iso = isoOf(i);
     slider.value = String(i);
+    slider.setAttribute("aria-valuetext", spoken(iso));
     dateText.textContent = spoken(iso);
     titleText.textContent = data.title.replace("{date}", spoken(iso));
     items.forEach(function (it) {
@@ -621,6 +743,7 @@ _SCRIPT = r"""
     });
     showLegend(iso);
     showEvents(iso);
+    placeNames();
     document.getElementById("atlas-prev").disabled = !(eventDates[0] < iso);
     document.getElementById("atlas-next").disabled = !(eventDates[eventDates.length - 1] > iso);
     try { history.replaceState(null, "", "#" + iso); } catch (e) { /* some file: pages */ }
@@ -650,6 +773,21 @@ _SCRIPT = r"""
       show(Number(slider.value));
     });
   });
+
+  var playButton = document.getElementById("atlas-play"), timer = null;
+  function play(on) {
+    if (timer) { clearInterval(timer); timer = null; }
+    playButton.textContent = on ? data.pause : data.play;
+    playButton.setAttribute("aria-pressed", String(on));
+    if (!on) { return; }
+    if (Number(slider.value) >= last) { show(0); }
+    timer = setInterval(function () {
+      var next = Math.min(last, Number(slider.value) + data.playDays);
+      show(next);
+      if (next >= last) { play(false); }
+    }, 700);
+  }
+  playButton.addEventListener("click", function () { play(!timer); });
 
   var asked = /^#(\d{4}-\d{2}-\d{2})$/.exec(location.hash);
   var first = asked ? indexOf(asked[1]) : -1;

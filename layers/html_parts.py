@@ -8,8 +8,43 @@ from __future__ import annotations
 
 from layers.eventtext import describe_time, escape, source_html
 from layers.i18n import controller_label, format_date, localised, status_label, t
-from layers.style import LegendEntry
+from layers.style import SVG_HATCHES, LegendEntry
 from layers.validate import parse_date
+
+# The SVG patterns of hatched statuses (names: layers/style.py SVG_HATCHES), as templates
+# with {id}, {fill}, {stroke} and {opacity}: the web map (layers/web/atlas_map.js) and the
+# legend's swatches draw the same ones.
+_PATTERN = (
+    '<pattern id="{{id}}" patternUnits="userSpaceOnUse" width="8" height="8"{transform}>'
+    '<rect width="8" height="8" fill="{{fill}}" fill-opacity="{{opacity}}"/>{marks}</pattern>'
+)
+_LINE = '<line x1="{0}" y1="{1}" x2="{2}" y2="{3}" stroke="{{stroke}}" stroke-width="{4}"/>'
+_ROTATE = ' patternTransform="rotate({0})"'
+HATCH_SVG = {
+    "diagonal": _PATTERN.format(transform=_ROTATE.format(45), marks=_LINE.format(4, 0, 4, 8, 2)),
+    "antidiagonal": _PATTERN.format(
+        transform=_ROTATE.format(-45), marks=_LINE.format(4, 0, 4, 8, 2)
+    ),
+    "vertical": _PATTERN.format(transform="", marks=_LINE.format(4, 0, 4, 8, 1.6)),
+    "horizontal": _PATTERN.format(transform="", marks=_LINE.format(0, 4, 8, 4, 1.6)),
+    "cross": _PATTERN.format(
+        transform=_ROTATE.format(45),
+        marks=_LINE.format(4, 0, 4, 8, 1.3) + _LINE.format(0, 4, 8, 4, 1.3),
+    ),
+    "grid": _PATTERN.format(
+        transform="", marks=_LINE.format(4, 0, 4, 8, 1.3) + _LINE.format(0, 4, 8, 4, 1.3)
+    ),
+    "dots": _PATTERN.format(transform="", marks='<circle cx="4" cy="4" r="1.6" fill="{stroke}"/>'),
+}
+
+
+def hatch_pattern(name: str, pattern_id: str, fill: str, stroke: str, opacity: float) -> str:
+    """One hatch as an SVG ``<pattern>`` (colours are the style's own hex strings)."""
+    values = {"id": pattern_id, "fill": fill, "stroke": stroke, "opacity": str(opacity)}
+    text = HATCH_SVG[name]
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", escape(value))
+    return text
 
 
 def names_html(props: dict) -> str:
@@ -98,13 +133,25 @@ def sources_html(sources: object, lang: str) -> str:
 def legend_html(entries: list[LegendEntry], lang: str) -> str:
     """The map legend as a self-contained HTML block (inline SVG swatches)."""
     rows = []
-    for entry in entries:
+    for number, entry in enumerate(entries):
         dash = f' stroke-dasharray="{escape(entry.dash)}"' if entry.dash else ""
         if entry.kind == "area":
+            fill = f'fill="{escape(entry.fill)}" fill-opacity="{entry.fill_opacity}"'
+            pattern = ""
+            if entry.hatch in SVG_HATCHES:
+                pattern_id = f"atlas-legend-hatch-{number}-{_ident(entry.key)}"
+                pattern = "<defs>" + hatch_pattern(
+                    SVG_HATCHES[entry.hatch],
+                    pattern_id,
+                    entry.fill,
+                    entry.stroke,
+                    entry.fill_opacity,
+                )
+                pattern += "</defs>"
+                fill = f'fill="url(#{pattern_id})"'
             swatch = (
-                f'<rect x="1" y="1" width="20" height="12" fill="{escape(entry.fill)}" '
-                f'fill-opacity="{entry.fill_opacity}" stroke="{escape(entry.stroke)}" '
-                f'stroke-width="1.5"{dash}/>'
+                f'{pattern}<rect x="1" y="1" width="20" height="12" {fill} '
+                f'stroke="{escape(entry.stroke)}" stroke-width="1.5"{dash}/>'
             )
         elif entry.kind == "point":
             swatch = (
@@ -120,8 +167,16 @@ def legend_html(entries: list[LegendEntry], lang: str) -> str:
             f'<div class="atlas-legend-row"><svg width="22" height="14">{swatch}</svg>'
             f"<span>{escape(entry.label)}</span></div>"
         )
-    title = f'<div class="atlas-legend-title">{escape(t("legend", lang))}</div>'
+    title = (
+        '<button type="button" class="atlas-legend-title" aria-expanded="true">'
+        f"{escape(t('legend', lang))}</button>"
+    )
     return f'<div class="atlas-legend">{title}{"".join(rows)}</div>'
+
+
+def _ident(text: str) -> str:
+    """Letters, digits and hyphens only (an SVG id part)."""
+    return "".join(c if c.isascii() and c.isalnum() else "-" for c in text)
 
 
 def _row(label: str, value: str) -> str:

@@ -40,6 +40,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "play": {"en": "▶ Play", "fr": "▶ Lecture"},
     "pause": {"en": "⏸ Pause", "fr": "⏸ Pause"},
     "speed": {"en": "Speed (days per step)", "fr": "Vitesse (jours par pas)"},
+    "more_controls": {"en": "More", "fr": "Plus"},
     "events_panel": {"en": "What happened", "fr": "Ce qui s'est passé"},
     "on_this_date": {"en": "On this date", "fr": "À cette date"},
     "around_this_date": {"en": "Around this date", "fr": "Autour de cette date"},
@@ -221,6 +222,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_date": {"en": "Date", "fr": "Date"},
     "col_title": {"en": "Event", "fr": "Événement"},
     "col_importance": {"en": "Importance", "fr": "Importance"},
+    "col_importance_help": {
+        "en": "1 = a turning point of the period, 2 = an important event, 3 = a minor one. "
+        "Also the size of the event's marker on the map.",
+        "fr": "1 = un tournant de la période, 2 = un événement important, 3 = un événement "
+        "secondaire. C'est aussi la taille du repère de l'événement sur la carte.",
+    },
+    "col_time_help": {
+        "en": "Local time of the event where the sources give it, with the other zones.",
+        "fr": "Heure locale de l'événement quand les sources la donnent, avec les autres fuseaux.",
+    },
     "col_layer": {"en": "Layer", "fr": "Couche"},
     "col_feature": {"en": "Territory", "fr": "Territoire"},
     "col_from": {"en": "From", "fr": "Du"},

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from layers import reader
-from layers.model import ROUTE_FADE_DAYS, Atlas, Layer, LayerSpec
+from layers.model import Atlas, Layer, LayerSpec, route_fade_days
 from layers.temporal import TemporalIndex
 from layers.validate import Problem, geodata_folder
 
@@ -70,7 +70,7 @@ def build_layer(
     )
     if len(frame) == 0:
         frame = empty_frame()
-    grace = ROUTE_FADE_DAYS if spec.kind == "route" else 0
+    grace = route_fade_days(frame) if spec.kind == "route" else 0
     index = TemporalIndex([r.start for r in records], [r.end for r in records], grace_days=grace)
     return Layer(spec=spec, frame=frame, index=index, problems=(*problems, *read.problems))
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import folium
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from layers.eventtext import script_json
+from layers.html_parts import HATCH_SVG
 from layers.style import COAST, LAND, SEA, TEXT
 
 
@@ -143,10 +145,14 @@ class MapBox(FastElement):
       if (window.atlasLegendFolded === undefined) {  // folded at first on a small map
         window.atlasLegendFolded = map.getSize().x < 640;
       }
-      if (window.atlasLegendFolded) { L.DomUtil.addClass(div, "atlas-folded"); }
-      L.DomEvent.on(title, "click", function () {
-        window.atlasLegendFolded = !window.atlasLegendFolded;
+      var fold = function () {
         div.classList.toggle("atlas-folded", window.atlasLegendFolded);
+        title.setAttribute("aria-expanded", String(!window.atlasLegendFolded));
+      };
+      fold();
+      L.DomEvent.on(title, "click", function () {  // a button: Enter and Space work too
+        window.atlasLegendFolded = !window.atlasLegendFolded;
+        fold();
       });
     }
     return div;
@@ -183,11 +189,22 @@ class AtlasHead(FastElement):
 (function (map) {
   function zoomClasses() {
     var zoom = map.getZoom(), box = map.getContainer();
+    box.classList.toggle("atlas-small", zoom < 3.75);
+    box.classList.toggle("atlas-z4", zoom >= 3.75);
     box.classList.toggle("atlas-z5", zoom >= 5);
     box.classList.toggle("atlas-z6", zoom >= 6);
+    window.atlasLib.declutter(map);
   }
   map.on("zoomend", zoomClasses);
+  map.on("moveend", function () { window.atlasLib.declutter(map); });
+  map.on("resize", function () { window.atlasLib.declutter(map); });
   zoomClasses();
+  // A click focuses the map for its keys; never let that focus scroll the page (the map is
+  // in an iframe: the browser would scroll the parent page to show the focused element).
+  var box = map.getContainer(), focus = box.focus;
+  box.focus = function () { focus.call(box, {preventScroll: true}); };
+  window.atlasLib.fit(map, {{ this.region_json }});
+  {% if this.sync %}window.atlasLib.sync(map);{% endif %}
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution({{ this.attribution_json }});
 })({{ this._parent.get_name() }});
@@ -195,9 +212,19 @@ class AtlasHead(FastElement):
 """
     )
 
-    def __init__(self, attribution_html: str) -> None:
+    def __init__(
+        self,
+        attribution_html: str,
+        region: tuple[float, float, float, float] | None = None,
+        sync: bool = False,
+    ) -> None:
+        """``region`` (west, south, east, north): the map opens fitted to it, at any size;
+        ``sync``: the map pans and zooms with the page's other synchronised maps."""
         super().__init__()
         self._name = "AtlasHead"
+        self.sync = sync
+        west, south, east, north = region or (None,) * 4
+        self.region_json = script_json([[south, west], [north, east]] if region else None)
         self.attribution_json = script_json(attribution_html)
         self.css = CSS
         self.library = LIBRARY
@@ -209,10 +236,12 @@ _BOX = (
 )
 _HALO = ",".join(f"0 0 {r}px {LAND}" for r in (1, 2, 3))
 CSS = f"""
+#map_div {{ height:100vh !important; }}
 .leaflet-container {{ background:{SEA}; font-family:Georgia,"Times New Roman",serif; }}
 .atlas-legend-box {{ {_BOX} font-size:11.5px; line-height:1.3; max-height:45vh;
   overflow-y:auto; max-width:290px; }}
-.atlas-legend-title {{ font-weight:bold; margin-bottom:3px; cursor:pointer; }}
+.atlas-legend-title {{ font:inherit; font-weight:bold; margin:0 0 3px 0; padding:0;
+  cursor:pointer; background:none; border:0; color:{TEXT}; }}
 .atlas-legend-title:after {{ content:" ▾"; }}
 .atlas-folded .atlas-legend-title:after {{ content:" ▸"; }}
 .atlas-folded .atlas-legend-row {{ display:none; }}
@@ -220,141 +249,45 @@ CSS = f"""
 .atlas-legend-row svg {{ flex:none; }}
 .atlas-date-box {{ {_BOX} font-size:17px; font-weight:bold; }}
 .atlas-date-box small {{ display:block; font-size:11px; font-weight:normal; }}
-.leaflet-tooltip.atlas-label {{ background:transparent; border:0; box-shadow:none;
+.leaflet-tooltip.atlas-label {{ background:{LAND}99; border:0; box-shadow:none;
   color:{TEXT}; font-size:11px; font-weight:bold; padding:0 2px; text-shadow:{_HALO}; }}
 .leaflet-tooltip.atlas-label:before {{ display:none; }}
 .leaflet-tooltip.atlas-rank-1 {{ font-size:12.5px; }}
-.leaflet-tooltip.atlas-rank-2, .leaflet-tooltip.atlas-rank-3 {{ display:none; }}
+.leaflet-tooltip.atlas-rank-2, .leaflet-tooltip.atlas-rank-3, .atlas-dot-2, .atlas-dot-3 {{
+  display:none; }}
 .atlas-z5 .leaflet-tooltip.atlas-rank-2, .atlas-z6 .leaflet-tooltip.atlas-rank-3 {{
   display:block; }}
+.atlas-z5 .atlas-dot-2, .atlas-z6 .atlas-dot-3 {{ display:inline; }}
+.leaflet-container .atlas-hidden {{ display:none !important; }}
+.atlas-area-label {{ background:none; border:0; white-space:nowrap; }}
+.atlas-area-label span {{ position:absolute; transform:translate(-50%,-50%); color:{TEXT};
+  font-variant:small-caps; letter-spacing:0.06em; text-shadow:{_HALO}; opacity:0.9;
+  width:max-content; max-width:9em; white-space:normal; text-align:center; line-height:1.1; }}
+.atlas-area-rank-1 span {{ font-size:15px; font-weight:bold; }}
+.atlas-area-rank-2 span {{ font-size:12.5px; font-weight:bold; }}
+.atlas-area-rank-3 span {{ font-size:11px; }}
+.atlas-area-rank-2, .atlas-area-rank-3 {{ display:none; }}
+.atlas-small .atlas-area-rank-1 span {{ font-size:12px; }}
+.atlas-z4 .atlas-area-rank-2, .atlas-z6 .atlas-area-rank-3 {{ display:block; }}
+.leaflet-container path.leaflet-interactive:focus, .leaflet-container:focus {{
+  outline:none; }}
 .atlas-arrow {{ background:none; border:0; }}
+.atlas-offmap {{ background:none; border:0; cursor:pointer; }}
+.atlas-offmap svg {{ display:block; }}
+.atlas-offmap path {{ fill:{TEXT}; stroke:{LAND}; stroke-width:1.5; stroke-linejoin:round; }}
 .atlas-arrow svg {{ display:block; overflow:visible; }}
 .atlas-popup, .atlas-event {{ font-size:12.5px; max-height:300px; overflow-y:auto; }}
 .atlas-popup > div, .atlas-event > div {{ margin:2px 0; }}
+.atlas-event-list {{ max-height:320px; overflow-y:auto; }}
+.atlas-event-list .atlas-event {{ max-height:none; overflow:visible; }}
+.atlas-event-list .atlas-event + .atlas-event {{ border-top:1px solid {COAST};
+  margin-top:5px; padding-top:5px; }}
 .atlas-notes {{ color:{TEXT}; font-style:italic; }}
 .atlas-sources ul, .atlas-axis ol {{ margin:2px 0; padding-left:18px; }}
 .leaflet-control-attribution {{ font-size:10px; }}
 """
 
-LIBRARY = """
-window.atlasLib = window.atlasLib || (function () {
-  var stores = {};
-  function line(steps, scale) {  // layers/geometry_codec.py: integer steps to positions
-    var positions = new Array(steps.length / 2), x = 0, y = 0;
-    for (var i = 0, j = 0; i < steps.length; i += 2, j++) {
-      x += steps[i]; y += steps[i + 1];
-      positions[j] = [x / scale, y / scale];
-    }
-    return positions;
-  }
-  function decode(g, scale) {
-    var rings = function (r) { return r.map(function (s) { return line(s, scale); }); };
-    var c = g.c, coordinates;
-    if (g.t === "Point") { coordinates = [c[0] / scale, c[1] / scale]; }
-    else if (g.t === "LineString") { coordinates = line(c, scale); }
-    else if (g.t === "MultiPolygon") { coordinates = c.map(rings); }
-    else { coordinates = rings(c); }  // Polygon, MultiLineString
-    return {type: g.t, coordinates: coordinates};
-  }
-  // The store is gzipped once on the server (layers/render.py geometry_bundle); a browser
-  // that cannot inflate it fetches the plain copy beside it (the name without ".gz").
-  var inflates = typeof DecompressionStream === "function";
-  function store(url) {  // one fetch per store; each geometry decoded when first drawn
-    var source = inflates ? url : url.replace(/[.]gz$/, "");
-    stores[url] = stores[url] || fetch(source).then(function (r) {
-        if (!r.ok) { throw new Error(source + ": HTTP " + r.status); }
-        if (!inflates) { return r.json(); }
-        return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
-      })
-      .then(function (data) {
-        var decoded = {};
-        return function (id) {
-          if (!(id in decoded)) {
-            var g = data.geometries[id];
-            decoded[id] = g ? decode(g, data.scale) : null;
-          }
-          return decoded[id];
-        };
-      });
-    return stores[url];
-  }
-  function make(map, features, o) {
-    if (o.pane && !map.getPane(o.pane)) { map.createPane(o.pane).style.zIndex = o.z; }
-    var pane = o.pane || "overlayPane";
-    var layer = L.geoJSON(null, {
-      interactive: o.interactive,
-      pane: pane,
-      style: function (f) { return f.properties.s; },
-      pointToLayer: function (f, latlng) {
-        var p = f.properties;
-        if (p.h) {
-          var icon = L.divIcon({html: p.h, className: "atlas-arrow",
-                                iconSize: [p.z, p.z], iconAnchor: [p.z / 2, 0]});
-          return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
-        }
-        return L.circleMarker(latlng, L.extend({radius: p.r || 5, pane: pane}, p.s));
-      },
-      onEachFeature: function (f, item) {
-        var p = f.properties;
-        if (p.l) {
-          item.bindTooltip(p.l, {permanent: true, direction: "right", offset: [5, 0],
-                                 className: "atlas-label " + (p.lc || "")});
-        } else if (p.t) {
-          item.bindTooltip(p.t, {sticky: true});
-        }
-        if (p.p) { item.bindPopup(p.p, {maxWidth: 380}); }
-      }
-    });
-    function fill(stored) {
-      features.forEach(function (f) {
-        var geometry = f.geometry || (stored && stored(f.properties.g));
-        if (geometry) {
-          layer.addData({type: "Feature", geometry: geometry, properties: f.properties});
-        }
-      });
-    }
-    if (o.url) { store(o.url).then(fill); } else { fill(null); }
-    return layer;
-  }
-  function reconcile(map) {
-    var cache = map.atlasCache;
-    if (cache.queued) { return; }
-    cache.queued = true;
-    Promise.resolve().then(function () {  // after all groups of this update came and went
-      cache.queued = false;
-      var idle = [];
-      Object.keys(cache.entries).forEach(function (sig) {
-        var entry = cache.entries[sig], shown = map.hasLayer(entry.layer);
-        if (entry.wanted > 0 && !shown) { entry.layer.addTo(map); }
-        if (entry.wanted <= 0) {
-          if (shown) { map.removeLayer(entry.layer); }
-          idle.push(sig);
-        }
-      });
-      idle.sort(function (a, b) { return cache.entries[a].used - cache.entries[b].used; });
-      idle.slice(0, Math.max(0, idle.length - 100)).forEach(function (sig) {
-        delete cache.entries[sig];
-      });
-    });
-  }
-  function draw(parent, features, o) {
-    if (!(parent instanceof L.LayerGroup)) { make(parent, features, o).addTo(parent); return; }
-    var map = null, entry = null;
-    function shown() {
-      map = parent._map;
-      var cache = map.atlasCache = map.atlasCache || {entries: {}, clock: 0, queued: false};
-      entry = cache.entries[o.sig];
-      if (!entry) { entry = cache.entries[o.sig] = {layer: make(map, features, o), wanted: 0}; }
-      entry.wanted += 1;
-      entry.used = ++cache.clock;
-      reconcile(map);
-    }
-    parent.on("add", shown);
-    parent.on("remove", function () {
-      if (entry) { entry.wanted -= 1; reconcile(map); }
-    });
-    if (parent._map) { shown(); }
-  }
-  return {draw: draw};
-})();
-"""
+# The map library (atlasLib): geometry store, drawing, hatching, label placement.
+LIBRARY = f"var HATCHES = {script_json(HATCH_SVG)};\n" + (
+    Path(__file__).parent / "web" / "atlas_map.js"
+).read_text(encoding="utf-8")

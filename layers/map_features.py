@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 
 from layers.arrows import Arrow, arrows_along, split_at
 from layers.eventtext import escape
@@ -33,6 +34,12 @@ from layers.style import (
 from layers.temporal import axis_progress
 
 EVENT_WINDOW_DAYS = 30
+# The region the atlas is about (west, south, east, north): the first view fits it, and a
+# territory's name goes inside its part of it.
+REGION = (88.0, 18.0, 150.0, 56.0)
+# Territory names by area (km², whole feature): rank 1 from the first view, 2 and 3 zoomed in.
+NAME_RANKS = ((150_000, 1), (20_000, 2), (0, 3))
+_NAME_CUTS = (" (", " : ", ": ", " under ", " sous ", " during ", " pendant ")
 CITY_RADIUS = {1: 4.5, 2: 3.5, 3: 2.8}
 EVENT_RADIUS = {1: 9.0, 2: 6.5, 3: 5.0}
 PLANNED_DASH = "1 7"
@@ -60,6 +67,80 @@ def outside_scope_feature(props: dict, lang: str, geometry_json: str | None = No
     return _shown(OUTSIDE_SCOPE_STYLE.leaflet(), props, lang, geometry_json)
 
 
+def name_feature(props: dict, geometry, lang: str) -> Feature | None:
+    """A territory's short name at its label point, ranked by area; None when the territory
+    has no part in the atlas's region."""
+    place = label_point(props.get("id"), geometry)
+    if place is None:
+        return None
+    lon, lat, area = place
+    rank = next(r for floor, r in NAME_RANKS if area >= floor)
+    shown = {"n": escape(map_name(props, lang)), "nc": f"atlas-area-rank-{rank}"}
+    return shown, f'{{"type":"Point","coordinates":[{lon:.4f},{lat:.4f}]}}'
+
+
+def map_name(props: dict, lang: str) -> str:
+    """The name a territory carries on the map: ``label_en``/``label_fr`` when the data has
+    them, else its name without the qualifier ("Korea (Chōsen)" → "Korea")."""
+    explicit = localised(props, "label", lang)
+    if explicit:
+        return explicit
+    name = localised(props, "name", lang) or props.get("id") or ""
+    for cut in _NAME_CUTS:
+        head = name.split(cut, 1)[0].strip()
+        if head:
+            name = head
+    return name
+
+
+_LABEL_POINTS: dict[tuple, tuple[float, float, float] | None] = {}
+
+
+def label_point(feature_id: object, geometry) -> tuple[float, float, float] | None:
+    """(lon, lat, area in km²): the pole of inaccessibility (in Web Mercator) of the largest
+    piece of the territory inside :data:`REGION`, computed once per feature."""
+    if geometry is None or geometry.is_empty:
+        return None
+    key = (feature_id, geometry.bounds)
+    if key not in _LABEL_POINTS:
+        _LABEL_POINTS[key] = _label_point(geometry)
+    return _LABEL_POINTS[key]
+
+
+def _label_point(geometry) -> tuple[float, float, float] | None:
+    inside = shapely.clip_by_rect(geometry, *REGION)
+    parts = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "Polygon"]
+    if not parts:
+        return None
+    projected = [shapely.transform(part, _mercator) for part in parts]
+    largest = max(projected, key=lambda g: g.area)
+    point = shapely.ops.polylabel(largest, tolerance=max(largest.length / 2000, 1.0))
+    lon, lat = _mercator_inverse(point.x, point.y)
+    return lon, lat, _area_km2(geometry)
+
+
+def _mercator(coords: np.ndarray) -> np.ndarray:
+    lon, lat = coords[:, 0], np.clip(coords[:, 1], -85.0, 85.0)
+    x = np.radians(lon) * 6_378_137.0
+    y = np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) * 6_378_137.0
+    return np.column_stack([x, y])
+
+
+def _mercator_inverse(x: float, y: float) -> tuple[float, float]:
+    lon = math.degrees(x / 6_378_137.0)
+    lat = math.degrees(2 * math.atan(math.exp(y / 6_378_137.0)) - math.pi / 2)
+    return lon, lat
+
+
+def _area_km2(geometry) -> float:
+    """Area on the sphere, near enough for ranking names (degrees² scaled by latitude)."""
+    total = 0.0
+    for part in getattr(geometry, "geoms", [geometry]):
+        if part.geom_type == "Polygon" and not part.is_empty:
+            total += part.area * math.cos(math.radians(part.centroid.y))
+    return total * 111.32**2
+
+
 def line_feature(
     layer_id: str, props: dict, lang: str, geometry_json: str | None = None, user: bool = False
 ) -> Feature:
@@ -77,6 +158,7 @@ def point_feature(props: dict, geometry, lang: str, user: bool = False) -> Featu
         "weight": 1.2,
         "fillColor": UNKNOWN_COLOUR if user else TEXT,
         "fillOpacity": 0.95,
+        "className": f"atlas-dot atlas-dot-{1 if user else rank}",  # hidden with its label
     }
     popup = popup_html(props, lang)
     if props.get("modern_name"):
@@ -201,20 +283,35 @@ def nearby_events(atlas: Atlas, day: dt.date, days: int = EVENT_WINDOW_DAYS) -> 
     return sorted(found, key=lambda e: (abs(e["offset"]), e["date"], e["id"]))
 
 
-def event_feature(event: dict, lang: str) -> Feature:
-    """An event marker: sized by importance, filled dark on its date, dashed when uncertain."""
-    importance = event.get("importance") if event.get("importance") in EVENT_RADIUS else 3
+def events_by_place(events: list[dict]) -> list[list[dict]]:
+    """Events grouped by where they happened (points within ~100 m), nearest in time first."""
+    places: dict[tuple, list[dict]] = {}
+    for event in events:
+        point = event["geometry"]
+        places.setdefault((round(point.x, 3), round(point.y, 3)), []).append(event)
+    return list(places.values())
+
+
+def event_feature(events: list[dict], lang: str) -> Feature:
+    """The marker of the events at one place: sized by the most important, filled dark when
+    one is on the date, dashed when all are uncertain; its popup lists them all."""
+    ranks = [e.get("importance") if e.get("importance") in EVENT_RADIUS else 3 for e in events]
     style = {
         "color": TEXT,
         "weight": 1.6,
-        "fillColor": TEXT if event["on_day"] else LAND,
+        "fillColor": TEXT if any(e["on_day"] for e in events) else LAND,
         "fillOpacity": 0.9,
-        "dashArray": "3 3" if event.get("uncertain") else None,
+        "dashArray": "3 3" if all(e.get("uncertain") for e in events) else None,
     }
-    when = day_label(event.get("date"), lang)
-    tip = f"<b>{escape(localised(event, 'title', lang))}</b><br>{escape(when)}"
-    shown = {"s": style, "r": EVENT_RADIUS[importance], "t": tip, "p": event_html(event, lang)}
-    return shown, shapely.to_geojson(event["geometry"])
+    tips = []
+    for event in events:
+        when = day_label(event.get("date"), lang)
+        tips.append(f"<b>{escape(localised(event, 'title', lang))}</b><br>{escape(when)}")
+    popup = "".join(event_html(e, lang) for e in events)
+    if len(events) > 1:
+        popup = f'<div class="atlas-event-list">{popup}</div>'
+    shown = {"s": style, "r": EVENT_RADIUS[min(ranks)], "t": "<br>".join(tips), "p": popup}
+    return shown, shapely.to_geojson(events[0]["geometry"])
 
 
 def line_json(coords: list) -> str:

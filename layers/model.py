@@ -22,6 +22,15 @@ ROUTE_FADE_DAYS = 60  # routes stay on the map, faded, this long after they end
 MAX_SLICES = 256  # date slices kept per layer (a shipped layer has fewer epochs than this)
 
 
+def route_fade_days(frame: pd.DataFrame) -> int:
+    """How long a route layer's ended features stay on the map, faded: troop movements for
+    :data:`ROUTE_FADE_DAYS`; a campaign's axes (routes with dated waypoints) not at all, they
+    go when the campaign is over."""
+    if "waypoints" in frame and frame["waypoints"].map(lambda w: isinstance(w, list)).any():
+        return 0
+    return ROUTE_FADE_DAYS
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """One catalogue entry."""

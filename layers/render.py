@@ -31,11 +31,14 @@ from layers.html_parts import legend_html
 from layers.i18n import format_date, t
 from layers.map_elements import AtlasGeoJson, AtlasGroup, AtlasHead, MapBox
 from layers.map_features import (
+    REGION,
     area_feature,
     event_feature,
+    events_by_place,
     feature_rows,
     has_planned_part,
     line_feature,
+    name_feature,
     nearby_events,
     outside_scope_feature,
     point_feature,
@@ -51,6 +54,7 @@ DEFAULT_ZOOM = 4
 STORED_KINDS = ("base", "territory", "line")
 PANES = {  # one Leaflet pane per kind of layer keeps the drawing order (pane, z-index)
     "territory": ("atlas-territory", 410),
+    "name": ("atlas-names", 415),
     "line": ("atlas-line", 420),
     "route": ("atlas-route", 430),
     "point": ("atlas-point", 440),
@@ -116,8 +120,10 @@ def base_map(
     *,
     assets: str = LEAFLET_ASSETS,
     store: GeometryStore | None = None,
+    sync: bool = False,
 ) -> folium.Map:
-    """The date-independent map: offline vector base (or online tiles), look and controls.
+    """The date-independent map: offline vector base (or online tiles), look and controls;
+    with ``sync``, it pans and zooms with the other synchronised maps of the page.
 
     ``assets`` is the URL folder of leaflet.js/leaflet.css (by default the app's static
     files): only Leaflet is loaded, no jQuery, Bootstrap or icon fonts from a CDN.
@@ -129,10 +135,11 @@ def base_map(
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
         control_scale=True,
+        zoom_snap=0.5,
     )
     m.default_js = [("leaflet", f"{assets}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
-    AtlasHead(escape(t("attribution", lang))).add_to(m)
+    AtlasHead(escape(t("attribution", lang)), region=REGION, sync=sync).add_to(m)
     if basemap in TILES:
         url, attribution, max_zoom = TILES[basemap]
         folium.TileLayer(url, attr=attribution, max_zoom=min(max_zoom, MAX_ZOOM)).add_to(m)
@@ -198,11 +205,15 @@ def layer_group(
     user = layer_id in atlas.user_layer_ids
     parts: list[list] = []  # the features of each element
     points: list = []
+    names: list = []  # territory names, one element for the layer
     for props, geometry in feature_rows(layer.on(day)):
         stored = not user and store is not None and props["id"] in store.keys
         geometry_json = None if stored else shapely.to_geojson(geometry)
         if kind == "territory":
             parts.append([area_feature(props, lang, geometry_json)])
+            name = name_feature(props, geometry, lang)
+            if name is not None:
+                names.append(name)
         elif kind == "line":
             parts.append([line_feature(layer_id, props, lang, geometry_json, user)])
         elif kind == "route":
@@ -212,6 +223,8 @@ def layer_group(
     group = AtlasGroup(name=layer_id)
     for features in [*parts, points] if points else parts:
         AtlasGeoJson(features, pane=PANES.get(kind), store_url=_url(store)).add_to(group)
+    if names:
+        AtlasGeoJson(names, pane=PANES["name"], interactive=False).add_to(group)
     return group
 
 
@@ -219,10 +232,11 @@ def events_group(
     atlas: Atlas, day: dt.date, lang: str = "en", store: GeometryStore | None = None
 ) -> AtlasGroup:
     """Markers of the events within 30 days, sized by importance; those of the day filled.
-    One element per event, so that a date step only redraws the markers that changed."""
+    Events at one place share one marker (its popup lists them all). One element per place,
+    so that a date step only redraws the markers that changed."""
     group = AtlasGroup(name=EVENTS_ID)
-    for event in nearby_events(atlas, day):
-        features = [event_feature(event, lang)]
+    for events in events_by_place(nearby_events(atlas, day)):
+        features = [event_feature(events, lang)]
         AtlasGeoJson(features, pane=PANES[EVENTS_ID], store_url=_url(store)).add_to(group)
     return group
 

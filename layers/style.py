@@ -3,8 +3,13 @@
 Colours follow the Okabe–Ito colour-blind-safe palette, grouped by controller: Japan and
 its client states in warm hues (vermillion, orange, amber), the USSR and its satellites in
 blues, the Republic of China in bluish green, the USA in reddish purple. Status changes the
-pattern, not the hue: occupied and contested areas get a dashed outline on the web map and
-hatching in images, so the two stay readable in greyscale print too.
+pattern, not the hue: occupied, contested, garrisoned, leased and annexed areas are hatched
+(SVG patterns on the web map, matplotlib hatches in images, both from :data:`STATUS_PATTERNS`)
+and get a dashed outline, so they stay readable in greyscale print too.
+
+One legend model (:func:`legend_entries`) serves the web map, the images, the standalone HTML
+and the Timeline chart: rows in a stable order (controller, then status, then routes and
+symbols), only what is drawn on the date.
 """
 
 from __future__ import annotations
@@ -18,21 +23,21 @@ CONTROLLER_COLOURS = {
     "Japan": "#D55E00",
     "USSR": "#0072B2",
     "MPR": "#56B4E9",
-    "TPR": "#7FA7D6",
+    "TPR": "#9CBCC9",
     "ROC": "#009E73",
     "USA": "#CC79A7",
     "UK": "#8E5BA8",
     "France": "#4B5FA6",
     "Netherlands": "#3E8E9E",
-    "Thailand": "#B5A642",
+    "Thailand": "#8FA03A",
     "Portugal": "#7A6A4F",
     "CCP": "#A8232B",
 }
 # Japan's dependencies in lighter, related hues (same family, distinct lightness).
 JAPAN_STATUS_COLOURS = {
     "colony": "#E69F00",
-    "integral_territory": "#D55E00",
-    "leased_territory": "#B45309",
+    "integral_territory": "#E8875A",
+    "leased_territory": "#9A4A12",
     "puppet_state": "#F0C75E",
 }
 UNKNOWN_COLOUR = "#999999"
@@ -42,14 +47,42 @@ COAST = "#9A9486"
 GRATICULE = "#B9C6CF"
 TEXT = "#2B2B2B"
 
-# Patterns by status: Leaflet dash array, matplotlib hatch, fill opacity.
+# Patterns by status: Leaflet dash array, matplotlib hatch (also drawn as an SVG pattern on
+# the web map, see SVG_HATCHES), fill opacity. Each hatch belongs to one status.
 STATUS_PATTERNS = {
     "military_occupation": ("8 5", "///", 0.35),
     "contested": ("3 5", "xx", 0.30),
     "foreign_garrison": ("2 4", "..", 0.45),
     "base_area": ("6 3", "\\\\", 0.45),
+    "leased_territory": ("5 3", "||", 0.55),
+    "integral_territory": (None, "--", 0.55),
 }
 DEFAULT_PATTERN = (None, None, 0.55)
+# matplotlib hatch → the name of the web map's SVG pattern (layers/map_elements.py draws them).
+SVG_HATCHES = {
+    "///": "diagonal",
+    "//": "diagonal",
+    "\\\\": "antidiagonal",
+    "\\\\\\": "antidiagonal",
+    "xx": "cross",
+    "++": "grid",
+    "..": "dots",
+    "||": "vertical",
+    "--": "horizontal",
+}
+# Legend order: controllers, then statuses, in these orders (unknown ones last, by name).
+STATUS_ORDER = (
+    "sovereign_state",
+    "integral_territory",
+    "colony",
+    "leased_territory",
+    "puppet_state",
+    "satellite_state",
+    "military_occupation",
+    "foreign_garrison",
+    "base_area",
+    "contested",
+)
 
 ROUTE_COLOURS = {
     "transfer": "#332288",
@@ -74,8 +107,9 @@ class AreaStyle:
     hatch: str | None
 
     def leaflet(self) -> dict:
-        """The style dict of a Leaflet/folium GeoJSON layer."""
-        return {
+        """The style dict of a Leaflet/folium GeoJSON layer (``hatch``: the name of the SVG
+        pattern drawn over the fill, read by the atlas's map library)."""
+        style = {
             "fillColor": self.fill,
             "color": self.stroke,
             "fillOpacity": self.fill_opacity,
@@ -83,6 +117,9 @@ class AreaStyle:
             "dashArray": self.dash,
             "opacity": 0.9,
         }
+        if self.hatch in SVG_HATCHES:
+            style["hatch"] = SVG_HATCHES[self.hatch]
+        return style
 
 
 # Land outside the atlas's scope (basemap kind "outside_scope"): neutral grey, hatched in images.
@@ -187,7 +224,28 @@ def legend_entries(snapshot: dict, lang: str) -> list[LegendEntry]:
                         dash=style.dash,
                         weight=min(style.weight, 5.0),
                     )
-    return sorted(entries.values(), key=lambda e: (e.kind, e.key))
+    return sorted(entries.values(), key=legend_order)
+
+
+def legend_order(entry: LegendEntry) -> tuple:
+    """Sort key of a legend row: areas by controller then status, then lines, then points."""
+    kinds = ("area", "line", "point")
+    kind = kinds.index(entry.kind) if entry.kind in kinds else len(kinds)
+    if entry.kind != "area":
+        return (kind, 0, 0, entry.key)
+    controller, _, status = entry.key.partition(":")
+    controllers = list(CONTROLLER_COLOURS)
+    first = controllers.index(controller) if controller in controllers else len(controllers)
+    second = STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+    return (kind, first, second, entry.key)
+
+
+def apparent_colour(hex_colour: str, opacity: float, ground: str = LAND) -> str:
+    """The colour a fill of ``opacity`` shows over ``ground`` (for charts that match the map)."""
+    top = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    under = [int(ground[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = (round(opacity * a + (1 - opacity) * b) for a, b in zip(top, under, strict=True))
+    return "#{:02X}{:02X}{:02X}".format(*mixed)
 
 
 def _area_entry(controller: str, status: str, lang: str) -> LegendEntry:

@@ -47,20 +47,20 @@ st.dataframe(
     key="timeline_table",
     column_config={
         "date": t("col_date", lang),
-        "time": t("col_time", lang),
         "title": st.column_config.TextColumn(t("col_title", lang), width="large"),
-        "importance": t("col_importance", lang),
+        "time": st.column_config.TextColumn(t("col_time", lang), help=t("col_time_help", lang)),
+        "importance": st.column_config.NumberColumn(
+            t("col_importance", lang), help=t("col_importance_help", lang), format="%d"
+        ),
     },
 )
 pick, go = st.columns([4, 1], vertical_alignment="bottom")
 labels = dict(zip(events["id"], events["date"] + " — " + events["title"], strict=True))
-upcoming = events.index[events["day"] >= st.session_state[state.DATE]]
-chosen = pick.selectbox(
-    t("jump_to_event", lang),
-    list(labels),
-    index=int(upcoming[0]) if len(upcoming) else 0,
-    format_func=labels.get,
-    key="timeline_pick",
+if st.session_state.get("timeline_pick") not in labels:  # first visit: the next event
+    upcoming = events.index[events["day"] >= st.session_state[state.DATE]]
+    st.session_state["timeline_pick"] = events["id"].iloc[int(upcoming[0]) if len(upcoming) else 0]
+chosen = pick.selectbox(  # no default that follows the date: the pick stays what was picked
+    t("jump_to_event", lang), list(labels), format_func=labels.get, key="timeline_pick"
 )
 if go.button(t("show_on_atlas", lang), key="timeline_go", width="stretch"):
     state.set_date(events.loc[events["id"] == chosen, "day"].iloc[0])
@@ -70,7 +70,7 @@ st.subheader(t("timeline_gantt", lang))
 spans = territory_spans(atlas, lang)
 if not spans.empty:
     bar = alt.selection_point(name="bar", fields=["start_iso"], on="click")
-    colours = spans.drop_duplicates("legend")
+    colours = spans.sort_values("order", kind="stable").drop_duplicates("legend")
     base = alt.Chart(spans).encode(
         y=alt.Y(
             "name:N",
@@ -87,9 +87,23 @@ if not spans.empty:
             color=alt.Color(
                 "legend:N",
                 scale=alt.Scale(domain=list(colours["legend"]), range=list(colours["fill"])),
-                legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=360),
+                legend=alt.Legend(
+                    title=None,
+                    orient="bottom",
+                    columns=2,
+                    labelLimit=360,
+                    symbolType="square",
+                    symbolSize=170,
+                    symbolStrokeWidth=0.8,
+                ),
             ),
-            stroke=alt.value(TEXT),
+            stroke=alt.Stroke(
+                "legend:N",
+                scale=alt.Scale(domain=list(colours["legend"]), range=list(colours["stroke"])),
+                legend=None,
+            ),
+            strokeDash=alt.condition(alt.datum.dash != "", alt.value([4, 2]), alt.value([1, 0])),
+            strokeWidth=alt.value(1.2),
             opacity=alt.condition(bar, alt.value(1.0), alt.value(0.75)),
             tooltip=[
                 alt.Tooltip("name:N", title=t("col_feature", lang)),

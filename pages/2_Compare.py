@@ -1,4 +1,5 @@
-"""Compare: the same layers at two dates, side by side."""
+"""Compare: the same layers at two dates, side by side; the two maps pan and zoom together
+and open on the whole region."""
 
 from __future__ import annotations
 
@@ -44,8 +45,8 @@ for column, (state_key, label_key, widget_key) in zip(columns, sides, strict=Tru
             lang,
             st.session_state[state.BASEMAP],
             key=f"map_{label_key}",
-            view=st.session_state.get(state.VIEW),
             height=560,
             returned=[],
+            sync=True,
         )
 state.sync_url(atlas, with_date2=True)

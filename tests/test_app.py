@@ -100,8 +100,8 @@ def test_view_parameters_open_the_map_there():
         ("1941-04-13", "b_minus_week", "1941-04-06"),
         ("1941-04-13", "b_plus_day", "1941-04-14"),
         ("1941-03-01", "b_minus_day", "1941-02-28"),
-        ("1941-04-13", "b_next_event", "1941-04-25"),
-        ("1941-04-13", "b_prev_event", "1940-09-27"),
+        ("1941-04-13", "b_next_event", "1941-04-21"),
+        ("1941-04-13", "b_prev_event", "1941-01-17"),
     ],
 )
 def test_buttons_move_the_date_as_labelled(start, button, expected):

@@ -265,3 +265,31 @@ def test_hostile_page_opens_no_dialog(browser, atlas, tmp_path):
     assert page.locator("#atlas-events img, #atlas-events script").count() == 0
     assert seen == {"errors": [], "dialogs": [], "requests": []}
     page.close()
+
+
+def test_page_plays_announces_dates_and_separates_on_from_around(browser, page_html, tmp_path):
+    path = tmp_path / "atlas.html"
+    path.write_text(page_html, encoding="utf-8")
+    page, seen = open_page(browser, path)
+    slider = page.locator("#atlas-slider")
+    assert slider.get_attribute("aria-valuetext") == "13 April 1941"
+    names = page.locator(".atlas-area-label:not(.atlas-hidden)").all_inner_texts()
+    assert "Manchukuo" in [n.strip() for n in names]  # territory names, as on the app's map
+    headings = page.locator("#atlas-events h3").all_inner_texts()
+    assert headings == ["On this date", "Around this date"]  # the pact signed that day
+    today = page.locator("#atlas-events .atlas-today")
+    assert today.count() >= 1
+    assert page.locator("#atlas-events h3 ~ .atlas-today").count() == today.count()
+    slide_to(page, dt.date(1945, 8, 25))  # occupied Manchuria is hatched, as on the app's map
+    assert any(f and f.startswith("url(#atlas-hatch-") for f in fills(page))
+    page.click("#atlas-play")
+    assert page.get_attribute("#atlas-play", "aria-pressed") == "true"
+    page.wait_for_function(
+        "() => document.querySelector('#atlas-slider').getAttribute('aria-valuetext')"
+        " !== '25 August 1945'",
+        timeout=5_000,
+    )
+    page.click("#atlas-play")
+    assert page.get_attribute("#atlas-play", "aria-pressed") == "false"
+    assert seen == {"errors": [], "dialogs": [], "requests": []}
+    page.close()

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from layers.html_parts import event_html, legend_html, popup_html, tooltip_html
-from layers.style import LegendEntry
+from layers.html_parts import (
+    HATCH_SVG,
+    event_html,
+    hatch_pattern,
+    legend_html,
+    popup_html,
+    tooltip_html,
+)
+from layers.style import SVG_HATCHES, LegendEntry
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 
@@ -66,3 +73,24 @@ def test_french_tooltip_falls_back_to_the_english_name():
 def test_legend_point_entries_draw_a_circle():
     html = legend_html([LegendEntry("e", "Event", "point", "#2B2B2B", "#2B2B2B")], "en")
     assert "<circle" in html and "Event" in html
+
+
+def test_legend_swatches_draw_the_hatch_of_their_status():
+    entries = [
+        LegendEntry(
+            "USSR:military_occupation", "occupied", "area", "#0072B2", "#004A73", 0.35, "8 5", "///"
+        ),
+        LegendEntry("Japan:sovereign_state", "Japan", "area", "#D55E00", "#8A3D00"),
+    ]
+    html = legend_html(entries, "en")
+    assert html.count("<pattern") == 1 and 'fill="url(#atlas-legend-hatch-0-' in html
+    assert 'patternTransform="rotate(45)"' in html and "{" not in html
+    assert '<button type="button" class="atlas-legend-title"' in html  # keyboard-reachable
+    assert hatch_pattern("dots", "p1", "#123456", "#000000", 0.4).count("<circle") == 1
+
+
+def test_every_hatch_of_the_style_has_an_svg_pattern():
+    assert set(SVG_HATCHES.values()) <= set(HATCH_SVG)
+    for name in HATCH_SVG:
+        pattern = hatch_pattern(name, "p", "#0072B2", "#004A73", 0.35)
+        assert pattern.startswith('<pattern id="p"') and "#004A73" in pattern, name

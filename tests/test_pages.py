@@ -13,6 +13,9 @@ import pytest
 from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
+from layers.loading import load_atlas
+from layers.style import apparent_colour, territory_style
+
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/1_Timeline.py", "pages/2_Compare.py", "pages/3_Data.py", "pages/4_About.py"]
 D = dt.date.fromisoformat
@@ -46,7 +49,9 @@ def test_timeline_lists_every_event_and_sets_the_atlas_date():
     at = open_page(PAGES[0])
     assert at.header[0].value == "Timeline"
     table = at.dataframe[0].value
-    assert len(table) == 70 and list(table["date"]) == sorted(table["date"])
+    assert len(table) == len(load_atlas().events) >= 100 and list(table["date"]) == sorted(
+        table["date"]
+    )
     assert at.get("vega_lite_chart"), "the Gantt chart"
     at.selectbox(key="timeline_pick").set_value("ev_1945_08_18_manchukuo_dissolved")
     at.button(key="timeline_go").click().run()
@@ -58,8 +63,23 @@ def test_timeline_gantt_uses_the_map_colours():
     at = open_page(PAGES[0], lang="fr")
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     text_spec = json.dumps(spec, ensure_ascii=False)
-    assert "#F0C75E" in text_spec  # Japan — puppet state, from layers.style
+    puppet = territory_style({"controller": "Japan", "status": "puppet_state"})
+    seen = apparent_colour(puppet.fill, puppet.fill_opacity)  # as on the map, over the land
+    assert seen in text_spec and puppet.fill not in text_spec
     assert "Japon — État fantoche" in text_spec
+    legend = spec["encoding"]["color"]["scale"]["domain"] if "encoding" in spec else None
+    layers = [layer for layer in spec.get("layer", []) if "color" in layer.get("encoding", {})]
+    legend = legend or layers[0]["encoding"]["color"]["scale"]["domain"]
+    japanese = [label for label in legend if label.startswith("Japon")]
+    assert legend[: len(japanese)] == japanese  # the legend's order: Japan first
+    assert len(set(japanese)) == len(japanese) >= 4
+
+
+def test_timeline_shows_the_event_picked_not_the_next_one():
+    at = open_page(PAGES[0], date="1945-08-20")
+    at.selectbox(key="timeline_pick").set_value("ev_1941_04_13_pact_signed").run()
+    at.button(key="timeline_go").click().run()
+    assert at.session_state["atlas_date"] == D("1941-04-13")
 
 
 def test_compare_shows_two_maps_at_two_dates():

@@ -8,22 +8,30 @@ import json
 import re
 
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from layers.arrows import arrows_along, bearing, mercator
 from layers.loading import build_layer, load_atlas
 from layers.map_elements import AtlasGeoJson, MapBox, script_json
-from layers.map_features import PLANNED_DASH, nearby_events
+from layers.map_features import (
+    PLANNED_DASH,
+    feature_rows,
+    label_point,
+    map_name,
+    name_feature,
+    nearby_events,
+)
 from layers.model import Atlas, LayerSpec
 from layers.render import (
     GeometryStore,
     base_map,
     date_groups,
+    events_group,
     geometry_bundle,
     layer_group,
     legend_box_html,
 )
-from layers.style import route_style, territory_style
+from layers.style import TEXT, route_style, territory_style
 from layers.user_layers import read_upload, with_user_layers
 
 D = dt.date.fromisoformat
@@ -52,8 +60,8 @@ def test_territories_of_a_date_and_their_styles(atlas):
     ids = atlas.default_layer_ids()
     before = group_of(date_groups(atlas, D("1941-04-13"), ids), "manchukuo")
     after = group_of(date_groups(atlas, D("1945-08-25"), ids), "manchukuo")
-    tips_before = " ".join(p["t"] for p in features(before))
-    tips_after = " ".join(p["t"] for p in features(after))
+    tips_before = " ".join(p["t"] for p in features(before) if "t" in p)
+    tips_after = " ".join(p["t"] for p in features(after) if "t" in p)
     assert "Manchukuo" in tips_before and "puppet state" in tips_before
     assert "Soviet military occupation" in tips_after and "puppet state" not in tips_after
     occupation = atlas.layers["manchukuo"].frame.set_index("id").loc["manchuria_soviet_occupation"]
@@ -109,7 +117,18 @@ def test_august_axes_are_solid_where_reached_and_dotted_beyond(atlas):
     start, middle, after = styles("1945-08-10"), styles("1945-08-26"), styles("1945-09-10")
     assert start[0] >= 10 and middle[0] < start[0]  # less still to go
     assert middle[1] > start[1]  # more reached
-    assert after[0] == 0 and after[2] == {0.35}  # over: whole axes, faded
+    assert after == (0, 0, set())  # the campaign is over: its axes are gone
+    last = styles("1945-09-01")  # the eve of the surrender, the axes' last day
+    assert last[1] > 0
+
+
+def test_troop_transfers_fade_but_campaign_axes_go_when_over(atlas):
+    storm, transfers = atlas.layers["august_storm"], atlas.layers["siberian_transfers"]
+    assert storm.on(D("1945-09-03")).empty
+    ended = transfers.on(D("1941-12-20"))
+    assert len(ended) and ended["ended"].all()  # the autumn 1941 transfers, faded
+    group = layer_group(atlas, "siberian_transfers", D("1941-12-20"))
+    assert {p["s"]["opacity"] for p in features(group) if "s" in p} == {0.35}
 
 
 def test_bearings_are_measured_on_the_mercator_map():
@@ -325,3 +344,43 @@ def test_script_json_cannot_close_a_script_block():
     text = script_json({"a": "</script><script>alert(1)</script>", "b": "\u2028"})
     assert "</" not in text and "<" not in text and "\u2028" not in text
     assert json.loads(text)["a"].startswith("</script>")
+
+
+def test_events_at_one_place_share_one_marker_that_lists_them_all(atlas):
+    group = events_group(atlas, D("1945-08-19"))
+    at_kalgan = [
+        p for p in features(group) if "Kalgan" in p["p"] and "Mengjiang regime dissolved" in p["p"]
+    ]
+    assert len(at_kalgan) == 1, "one marker at Kalgan"
+    popup = at_kalgan[0]["p"]
+    assert "Soviet–Mongolian forces reach Kalgan" in popup and "atlas-event-list" in popup
+    assert at_kalgan[0]["s"]["fillColor"] == TEXT  # on the day
+    places = [
+        (round(e["geometry"].x, 3), round(e["geometry"].y, 3))
+        for e in nearby_events(atlas, D("1945-08-19"))
+    ]
+    assert len(features(group)) == len(set(places))
+
+
+def test_territory_names_sit_inside_their_territory_and_follow_the_date(atlas):
+    early = group_of(date_groups(atlas, D("1941-04-13"), ["manchukuo"]), "manchukuo")
+    late = group_of(date_groups(atlas, D("1945-08-25"), ["manchukuo"]), "manchukuo")
+    names = {p["n"]: p for p in features(early) if "n" in p}
+    assert "Manchukuo" in names and names["Manchukuo"]["nc"] == "atlas-area-rank-1"
+    assert "Manchukuo" not in {p.get("n") for p in features(late)}  # gone with Manchukuo
+    assert "Manchuria" in {p.get("n") for p in features(late)}
+    for spec_id in ("manchukuo", "korea", "mongolia", "mengjiang", "japan"):
+        for props, geometry in feature_rows(atlas.layers[spec_id].on(D("1941-04-13"))):
+            lon, lat, _ = label_point(props["id"], geometry)
+            assert geometry.buffer(1e-9).contains(Point(lon, lat)), props["id"]
+
+
+def test_map_names_are_short_and_escaped():
+    assert map_name({"name_en": "Korea (Chōsen)"}, "en") == "Korea"
+    assert map_name({"name_fr": "Corée au sud du 38e parallèle : occupation"}, "fr") == (
+        "Corée au sud du 38e parallèle"
+    )
+    assert map_name({"name_en": "Long name", "label_en": "Short"}, "en") == "Short"
+    shown, _ = name_feature({"id": "x", "name_en": HOSTILE[0]}, box(110, 40, 120, 45), "en")
+    assert "<script>" not in shown["n"] and shown["nc"] == "atlas-area-rank-1"
+    assert name_feature({"id": "far", "name_en": "Far"}, box(10, 40, 12, 45), "en") is None

@@ -167,9 +167,11 @@ def test_deep_link_shows_manchukuo_under_soviet_occupation(app, streamlit_server
     open_atlas(app, streamlit_server, "/?date=1945-08-20")
     state = wait_for_date(app, dt.date(1945, 8, 20))
     assert slider_date(app) == dt.date(1945, 8, 20)
+    # Occupied: hatched in the USSR's colour (an SVG pattern named after it), dashed outline.
     occupied = mapprobe.map_frame(app).evaluate(
         """([fill, dash]) => Array.from(document.querySelectorAll('path.leaflet-interactive'))
-            .filter(p => (p.getAttribute('fill') || '').toUpperCase() === fill
+            .filter(p => (p.getAttribute('fill') || '').toUpperCase()
+                           .startsWith('URL(#ATLAS-HATCH-DIAGONAL-' + fill.slice(1))
                       && p.getAttribute('stroke-dasharray') === dash).length""",
         [USSR_FILL, OCCUPATION_DASH],
     )
