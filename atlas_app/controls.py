@@ -116,6 +116,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
     playing = st.session_state.get(PLAYING, False)
     steps[-1].button(
         t("pause" if playing else "play", lang),
+        icon=":material/pause:" if playing else ":material/play_arrow:",  # ⏸ lacks a glyph
         key="b_play",
         on_click=_toggle_play,
         width="stretch",

@@ -45,7 +45,7 @@ USER = "atlas_user_layers"
 MOUNT = "_atlas_map_mount"  # (lang, base map) the main map was mounted with
 
 
-@st.cache_resource(show_spinner="Loading the atlas…")
+@st.cache_resource(show_spinner=f"{t('loading', 'en')} / {t('loading', 'fr')}")  # no lang yet
 def shipped_atlas(folder: str) -> Atlas:
     """The atlas of ``folder``, loaded once per process (from the disk cache when the data
     and code are unchanged since it was written)."""
@@ -216,16 +216,23 @@ def setup_page(title_key: str, map_page: bool = False) -> Atlas:
     ensure_leaflet_assets()
     atlas = session_atlas()
     init_state(atlas)
+    st.set_page_config(page_title=page_title(title_key, lang()))  # the tab, in the language
     if not map_page:
         st.session_state.pop(MOUNT, None)
     if not st.get_option("client.showSidebarNavigation"):
-        for page, page_title, icon in PAGES:  # Streamlit's own menu is in English only
-            st.sidebar.page_link(page, label=t(page_title, lang()), icon=icon)
+        for page, title, icon in PAGES:  # Streamlit's own menu is in English only
+            st.sidebar.page_link(page, label=t(title, lang()), icon=icon)
     language_toggle()
     for warning in st.session_state.get(WARNINGS, []):
         st.warning(plain(warning), icon=":material/warning:")
     st.header(t(title_key, lang()))
     return atlas
+
+
+def page_title(title_key: str, lang: str) -> str:
+    """The browser tab's title: the page's name, then the atlas's (the atlas page: its name)."""
+    short = t("app_short", lang)
+    return short if title_key == "app_title" else f"{t(title_key, lang)} · {short}"
 
 
 def link_to_atlas() -> None:

@@ -7,18 +7,23 @@ http(s) links in sources become clickable.
 from __future__ import annotations
 
 from layers.eventtext import describe_time, escape, source_html
-from layers.i18n import controller_label, format_date, localised, status_label, t
+from layers.i18n import (
+    colon,
+    controller_label,
+    format_date,
+    localised,
+    names_in_order,
+    status_label,
+    t,
+)
 from layers.style import LegendEntry
 from layers.validate import parse_date
 
 
-def names_html(props: dict) -> str:
-    """English, French and native names, each escaped."""
-    names = [props.get("name_en"), props.get("name_fr"), props.get("name_native")]
-    unique = []
-    for name in names:
-        if isinstance(name, str) and name and name not in unique:
-            unique.append(name)
+def names_html(props: dict, lang: str = "en") -> str:
+    """The names, the chosen language's first (in bold), then the other and the native one,
+    each escaped."""
+    unique = names_in_order(props, lang)
     return " · ".join(f"<b>{escape(n)}</b>" if i == 0 else escape(n) for i, n in enumerate(unique))
 
 
@@ -42,19 +47,19 @@ def tooltip_html(props: dict, lang: str) -> str:
 
 def popup_html(props: dict, lang: str) -> str:
     """The popup of a territory, route or city: names, status, dates, strength, notes, sources."""
-    rows = [f'<div class="atlas-popup"><div>{names_html(props)}</div>']
+    rows = [f'<div class="atlas-popup"><div>{names_html(props, lang)}</div>']
     if props.get("status"):
-        rows.append(_row(t("status", lang), status_label(props["status"], lang)))
+        rows.append(_row(t("status", lang), status_label(props["status"], lang), lang))
     if props.get("controller"):
-        rows.append(_row(t("controller", lang), controller_label(props["controller"], lang)))
-    rows.append(_row(t("valid", lang), validity_text(props, lang)))
+        rows.append(_row(t("controller", lang), controller_label(props["controller"], lang), lang))
+    rows.append(_row(t("valid", lang), validity_text(props, lang), lang))
     strength = props.get("strength")
     if isinstance(strength, dict):
         text = strength.get("text_fr" if lang == "fr" else "text_en") or strength.get("text_en")
         if text:
-            rows.append(_row(t("strength", lang), text))
+            rows.append(_row(t("strength", lang), text, lang))
     elif isinstance(strength, str) and strength:
-        rows.append(_row(t("strength", lang), strength))
+        rows.append(_row(t("strength", lang), strength, lang))
     notes = localised(props, "notes", lang)
     if notes:
         rows.append(f'<div class="atlas-notes">{escape(notes)}</div>')
@@ -92,7 +97,8 @@ def sources_html(sources: object, lang: str) -> str:
     if not isinstance(sources, (list, tuple)) or not sources:
         return ""
     items = "".join(f"<li>{source_html(str(s))}</li>" for s in sources)
-    return f'<div class="atlas-sources">{escape(t("sources", lang))}:<ul>{items}</ul></div>'
+    label = escape(colon(t("sources", lang), lang))
+    return f'<div class="atlas-sources">{label}<ul>{items}</ul></div>'
 
 
 def legend_html(entries: list[LegendEntry], lang: str) -> str:
@@ -124,5 +130,5 @@ def legend_html(entries: list[LegendEntry], lang: str) -> str:
     return f'<div class="atlas-legend">{title}{"".join(rows)}</div>'
 
 
-def _row(label: str, value: str) -> str:
-    return f"<div><i>{escape(label)}:</i> {escape(value)}</div>"
+def _row(label: str, value: str, lang: str) -> str:
+    return f"<div><i>{escape(colon(label, lang))}</i> {escape(value)}</div>"
