@@ -38,7 +38,7 @@ def validity_text(props: dict, lang: str) -> str:
 
 def tooltip_html(props: dict, lang: str) -> str:
     """A one-line tooltip: the name in the chosen language and its status."""
-    name = (props.get("name_fr") if lang == "fr" else None) or props.get("name_en")
+    name = localised(props, "name", lang)
     parts = [f"<b>{escape(name)}</b>"]
     if props.get("status"):
         parts.append(escape(status_label(props["status"], lang)))

@@ -371,11 +371,10 @@ def controller_label(controller: str, lang: str) -> str:
 
 
 def localised(props: dict, field: str, lang: str) -> str:
-    """``props[field + '_fr']`` in French when present, else the English ``field`` value."""
-    if lang == "fr":
-        for key in (f"{field}_fr",):
-            if props.get(key):
-                return props[key]
+    """``props[field + '_fr']`` in French when present (with French spacing), else the
+    English ``field`` value."""
+    if lang == "fr" and props.get(f"{field}_fr"):
+        return french_spacing(str(props[f"{field}_fr"]))
     for key in (f"{field}_en", field):
         if props.get(key):
             return props[key]
@@ -400,6 +399,8 @@ def names_in_order(props: dict, lang: str) -> list[str]:
     names: list[str] = []
     for field in (*fields, "name_native"):
         name = props.get(field)
+        if isinstance(name, str) and field == "name_fr":
+            name = french_spacing(name)
         if isinstance(name, str) and name and name not in names:
             names.append(name)
     return names

@@ -106,6 +106,7 @@ if not spans.empty:
     chart = (bars + rule).properties(height=alt.Step(20))
     if vega_locale(lang):  # French months on the time axis ("juillet", not "July")
         chart = chart.configure(locale=vega_locale(lang))
+    chart = chart.configure_axis(labelColor=TEXT).configure_legend(labelColor=TEXT)
     st.altair_chart(
         chart,
         width="stretch",

@@ -40,12 +40,42 @@ def show_problems(problems: list, file_name: str, rejected: bool) -> None:
         ],
         hide_index=True,
         width="stretch",
+        column_config={
+            "feature": t("col_feature_id", lang),
+            "field": t("col_field", lang),
+            "problem": t("col_problem", lang),
+            "severity": t("col_severity", lang),
+        },
     )
 
 
-upload = st.file_uploader(
-    t("upload_label", lang), type=["geojson", "json", "zip"], key="data_upload"
-)
+UPLOAD_TYPES = ["geojson", "json", "zip"]
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def uploader_css(lang: str) -> str:
+    """Streamlit writes the upload button and its size limit in English, whatever the page's
+    language: in French their text is hidden (out of the accessibility tree too) and the
+    French text shown in its place, as CSS generated content (which screen readers read)."""
+    size = st.get_option("server.maxUploadSize")
+    limit = f"{t('upload_limit', lang, size=size)} • {', '.join(UPLOAD_TYPES).upper()}"
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    label = f'{zone} button [data-testid="stMarkdownContainer"]'
+    notes = '[data-testid="stFileUploaderDropzoneInstructions"] > div'
+    return (
+        f"<style>{label} > p, {notes} > span {{ display: none; }}"
+        f"{label}::after {{ content: {css_string(t('upload_button', lang))}; }}"
+        f"{notes}::after {{ content: {css_string(limit)}; font-size: .875rem; }}</style>"
+    )
+
+
+if lang != "en":
+    st.html(uploader_css(lang))
+upload = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, key="data_upload")
 if upload is not None:
     done = st.session_state.setdefault("_uploads_read", {})
     if upload.file_id not in done:

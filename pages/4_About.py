@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas_app import state
-from layers.i18n import t
+from layers.i18n import french_spacing, t
 from layers.loading import geodata_folder
 
 ABOUT = {
@@ -68,13 +68,13 @@ streamlit-folium (MIT). La carte fonctionne hors ligne ; les tuiles en ligne son
 **Ajouter une couche.** Écrivez un fichier GeoJSON dans `geodata/`, ajoutez-le à
 `catalogue.json`, puis lancez `python -m layers.validate` — sans modifier le code (détails
 ci-dessous). Pour essayer une couche sans changer l'atlas, téléversez-la sur la page
-**Data** : elle reste dans votre session.
+**Données** : elle reste dans votre session.
 """,
 }
 
 atlas = state.setup_page("about_title")
 lang = state.lang()
-st.markdown(ABOUT[lang])
+st.markdown(french_spacing(ABOUT[lang]) if lang == "fr" else ABOUT[lang])
 provenance = geodata_folder() / "PROVENANCE.md"
 if provenance.exists():
     st.divider()
