@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -254,6 +255,11 @@ def language_toggle() -> None:
         key="w_lang",
         on_change=changed,
         horizontal=True,
+    )
+    # The document's language, for screen readers and hyphenation (Streamlit says "en").
+    st.sidebar.html(
+        f"<script>document.documentElement.lang = {json.dumps(lang())};</script>",
+        unsafe_allow_javascript=True,
     )
 
 

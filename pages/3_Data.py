@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
@@ -52,29 +54,37 @@ def show_problems(problems: list, file_name: str, rejected: bool) -> None:
 UPLOAD_TYPES = ["geojson", "json", "zip"]
 
 
+UPLOADER_JS = Path(__file__).resolve().parent.parent / "atlas_app" / "web" / "uploader.js"
+
+
 def css_string(text: str) -> str:
     """``text`` as a CSS string literal."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def uploader_css(lang: str) -> str:
-    """Streamlit writes the upload button and its size limit in English, whatever the page's
-    language: in French their text is hidden (out of the accessibility tree too) and the
-    French text shown in its place, as CSS generated content (which screen readers read)."""
+def uploader_html(lang: str) -> str:
+    """Streamlit writes the upload button, its size limit and its file input's name in
+    English whatever the page's language. Outside English their text is hidden (and so out of
+    the accessibility tree), the translation shown in its place as CSS generated text, and
+    the button and input named in the language (``atlas_app/web/uploader.js``)."""
     size = st.get_option("server.maxUploadSize")
     limit = f"{t('upload_limit', lang, size=size)} • {', '.join(UPLOAD_TYPES).upper()}"
-    zone = '[data-testid="stFileUploaderDropzone"]'
-    label = f'{zone} button [data-testid="stMarkdownContainer"]'
+    names = {"button": t("upload_button", lang), "input": t("upload_label", lang)}
+    script = UPLOADER_JS.read_text(encoding="utf-8")
+    script += f"window.atlasLocaliseUploader({json.dumps(names, ensure_ascii=False)});"
+    if lang == "en":
+        return f"<script>{script}</script>"
+    label = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
     notes = '[data-testid="stFileUploaderDropzoneInstructions"] > div'
     return (
         f"<style>{label} > p, {notes} > span {{ display: none; }}"
-        f"{label}::after {{ content: {css_string(t('upload_button', lang))}; }}"
+        f"{label}::after {{ content: {css_string(names['button'])}; }}"
         f"{notes}::after {{ content: {css_string(limit)}; font-size: .875rem; }}</style>"
+        f"<script>{script}</script>"
     )
 
 
-if lang != "en":
-    st.html(uploader_css(lang))
+st.sidebar.html(uploader_html(lang), unsafe_allow_javascript=True)
 upload = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, key="data_upload")
 if upload is not None:
     done = st.session_state.setdefault("_uploads_read", {})
