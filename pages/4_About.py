@@ -79,6 +79,8 @@ provenance = geodata_folder() / "PROVENANCE.md"
 if provenance.exists():
     st.divider()
     st.subheader(t("provenance", lang))
+    if lang != "en":
+        st.caption(t("english_only", lang))
     text = provenance.read_text(encoding="utf-8")
     st.markdown(text.split("\n", 1)[1] if text.startswith("# ") else text)
 state.sync_url(atlas)

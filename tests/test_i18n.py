@@ -102,3 +102,10 @@ def test_french_popup_puts_the_french_name_first_and_spaces_its_colons():
     english = popup_html(props, "en")
     assert english.index("<b>Manchukuo</b>") < english.index("Mandchoukouo")
     assert "Status:" in english
+
+
+def test_image_scale_bar_numbers_take_a_decimal_comma_in_french():
+    from layers.static.scaffold import _number
+
+    assert _number(2.5, "en") == "2.5" and _number(2.5, "fr") == "2,5"
+    assert _number(250, "fr") == "250" and _number(1000, "fr") == "1 000"
