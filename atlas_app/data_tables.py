@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -14,9 +15,12 @@ from layers.model import Atlas, snapshot
 
 
 def plain_value(value: object) -> object:
-    """A value as JSON-compatible Python: numpy scalars unwrapped, containers kept."""
+    """A value as JSON-compatible Python: numpy scalars unwrapped, containers kept, and
+    NaN or infinite numbers (which JSON cannot hold) as null."""
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, dict):
         return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -49,12 +53,12 @@ def snapshot_geojson(atlas: Atlas, day: dt.date, layer_ids: list[str]) -> bytes:
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": json.loads(shapely.to_geojson(geometry)),
+                    "geometry": plain_value(json.loads(shapely.to_geojson(geometry))),
                     "properties": properties,
                 }
             )
     collection = {"type": "FeatureCollection", "date": day.isoformat(), "features": features}
-    return json.dumps(collection, ensure_ascii=False).encode("utf-8")
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def events_csv(atlas: Atlas) -> bytes:

@@ -51,23 +51,33 @@ def _overlay_script(_atlas: Atlas, token: str, day: dt.date, ids: tuple, lang: s
 def _group_scripts(
     atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str, store, shipped: str
 ) -> list[str]:
-    """The feature groups of ``day`` as scripts, each made once per state and slot."""
-    token = f"{state.atlas_token()}|{shipped}"  # the shipped data with this session's uploads
-    user_scripts = st.session_state.setdefault("_user_group_scripts", {})
+    """The feature groups of ``day`` as scripts, each made once per state and slot. What
+    depends on this session's uploads is kept in a bounded cache of the session."""
+    user_scripts = state.session_cache("_user_group_scripts")
     scripts = []
     for spec in render.drawn_specs(atlas, layer_ids):
         key, slot = state_key(atlas, day, [spec.id]), len(scripts)
-        if spec.id in atlas.user_layer_ids:  # kept in the session, like the upload itself
-            cache_key = (token, key, lang, slot)
-            if cache_key not in user_scripts:
+        if spec.id in atlas.user_layer_ids:
+            cache_key = (state.atlas_token(), key, lang, slot)
+            script = user_scripts.get(cache_key)
+            if script is None:
                 group = render.layer_group(atlas, spec.id, day, lang, store)
-                user_scripts[cache_key] = mapcomponent.group_script(group, slot)
-            scripts.append(user_scripts[cache_key])
+                script = user_scripts.put(cache_key, mapcomponent.group_script(group, slot))
+            scripts.append(script)
         else:
             scripts.append(_layer_script(atlas, store, day, shipped, key, lang, slot))
     if render.EVENTS_ID in layer_ids:
         scripts.append(_events_script(atlas, store, shipped, day, lang, len(scripts)))
-    scripts.append(_overlay_script(atlas, token, day, tuple(layer_ids), lang, len(scripts)))
+    slot, ids = len(scripts), tuple(layer_ids)
+    if atlas.user_layer_ids:
+        cache_key = ("overlay", state.atlas_token(), day, ids, lang, slot)
+        script = user_scripts.get(cache_key)
+        if script is None:
+            group = render.overlay_group(atlas, day, list(ids), lang)
+            script = user_scripts.put(cache_key, mapcomponent.group_script(group, slot))
+        scripts.append(script)
+    else:
+        scripts.append(_overlay_script(atlas, shipped, day, ids, lang, slot))
     return scripts
 
 

@@ -11,6 +11,7 @@ from atlas_app.state import plain
 from layers import render
 from layers.eventtext import describe_time, escape, source_html
 from layers.i18n import colon, controller_label, format_date, localised, status_label, t
+from layers.loading import geodata_folder
 from layers.map_features import feature_rows, nearby_events
 from layers.model import Atlas, snapshot, state_key
 from layers.style import COAST, LAND, TEXT
@@ -135,20 +136,33 @@ def territory_notes(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str)
     ids = [s.id for s in render.drawn_specs(atlas, layer_ids) if s.kind == "territory"]
     key = state_key(atlas, day, ids)
     with panel:
-        st.markdown(_territory_markdown(atlas, day, state.atlas_token(), key, lang))
+        if atlas.user_layer_ids:  # this session's uploads: its own bounded cache
+            notes = state.session_cache("_territory_notes")
+            text = notes.get((state.atlas_token(), key, lang))
+            if text is None:
+                text = territory_markdown(atlas, day, key, lang)
+                notes.put((state.atlas_token(), key, lang), text)
+        else:
+            text = _territory_markdown(atlas, day, str(geodata_folder()), key, lang)
+        st.markdown(text)
 
 
 @st.cache_data(max_entries=500, show_spinner=False)
 def _territory_markdown(_atlas: Atlas, _day: dt.date, token: str, key: tuple, lang: str) -> str:
+    """:func:`territory_markdown` made once per state of the shipped data (``token``)."""
+    return territory_markdown(_atlas, _day, key, lang)
+
+
+def territory_markdown(atlas: Atlas, day: dt.date, key: tuple, lang: str) -> str:
     """The territory notes of a state (equal ``key``: the same territories)."""
     ids = [layer_id for layer_id, *_ in key]
     parts = []
-    for layer_id, frame in snapshot(_atlas, _day, ids).items():
+    for layer_id, frame in snapshot(atlas, day, ids).items():
         for props, _ in feature_rows(frame):
             name = localised(props, "name", lang) or props.get("id")
             status = status_label(props.get("status") or "", lang)
             controller = controller_label(props.get("controller") or "", lang)
-            title = _atlas.layers[layer_id].spec.title(lang)
+            title = atlas.layers[layer_id].spec.title(lang)
             text = f"**{plain(name)}** — {plain(status)}, {plain(controller)} · {plain(title)}"
             notes = localised(props, "notes", lang)
             parts.append(f"{text}  \n_{plain(notes)}_" if notes else text)

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from layers.atlas_cache import cached, load_atlas_cached
+from layers.atlas_cache import cached, decode_store, encode_store, load_atlas_cached
 from layers.files import remove_unused, write_atomic
 from layers.i18n import LANGUAGES, t
 from layers.loading import geodata_folder
+from layers.lru import LRU
 from layers.model import Atlas, Layer
 from layers.render import LEAFLET_ASSETS, GeometryStore, geometry_bundle
 from layers.urlstate import EVENTS_ID, AtlasState, clamp_date, parse_state, to_params
@@ -79,7 +80,9 @@ def geometry_store(folder: str) -> GeometryStore | None:
     if not st.get_option("server.enableStaticServing"):
         return None
     atlas = shipped_atlas(folder)
-    name, data, keys = cached("geometry", lambda: geometry_bundle(atlas), Path(folder))
+    name, data, keys = cached(
+        "geometry", lambda: geometry_bundle(atlas), Path(folder), encode_store, decode_store
+    )
     try:
         write_store(STATIC_VENDOR / "atlas", name, data)
     except OSError:
@@ -89,16 +92,24 @@ def geometry_store(folder: str) -> GeometryStore | None:
 
 def write_store(folder: Path, name: str, data: bytes) -> None:
     """Write the gzipped store ``name`` and its plain copy (``name`` without ".gz") unless
-    they exist, and remove the stores of other data sets left unused for a day."""
+    they hold exactly that already (a truncated or altered copy is written again), and
+    remove the stores of other data sets left unused for a day."""
     packed = folder / name
     plain = packed.with_suffix("")  # geometry-….json
     folder.mkdir(parents=True, exist_ok=True)
-    if not plain.exists():
-        write_atomic(plain, gzip.decompress(data))
-    if not packed.exists():
-        write_atomic(packed, data)
+    for path, content in ((plain, gzip.decompress(data)), (packed, data)):
+        if not _holds(path, content):
+            write_atomic(path, content)
     remove_unused(packed, "geometry-*.json.gz", max_age=86_400)
     remove_unused(plain, "geometry-*.json", max_age=86_400)
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """True when ``path`` is a regular file (not a link) with exactly ``content``."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def user_layers() -> list[Layer]:
@@ -115,6 +126,19 @@ def session_atlas() -> Atlas:
     from layers.user_layers import with_user_layers
 
     return with_user_layers(atlas, layers)
+
+
+SESSION_CACHE_LIMIT = 64  # entries per cache of one session (uploads' map groups, notes)
+
+
+def session_cache(name: str, limit: int | None = None) -> LRU:
+    """A cache that belongs to this session only: bounded (least recently used entries go
+    first) and released with the session. For what depends on the session's uploads, which
+    must neither fill nor leak into the caches that sessions share."""
+    cache = st.session_state.get(name)
+    if not isinstance(cache, LRU):
+        cache = st.session_state[name] = LRU(limit or SESSION_CACHE_LIMIT)
+    return cache
 
 
 def atlas_token() -> str:

@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--load] [--only NAMES] [--steps N] [--out PATH]``
+"""``python -m benchmarks [--load] [--upload] [--only NAMES] [--steps N] [--out PATH]``
 
 Runs the benchmarks (scale, server, export, browser: cold start + scrubbing vs naive), and
 with ``--load`` the 8-session load test; prints a table with each target met or missed and
@@ -112,6 +112,9 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--load", action="store_true", help="also run the 8-session load test")
+    parser.add_argument(
+        "--upload", action="store_true", help="also run the worst upload while 7 sessions scrub"
+    )
     parser.add_argument("--only", default="", help=f"comma-separated subset of {PHASES}")
     parser.add_argument("--steps", type=int, default=30, help="scrubbing steps (≥ 30)")
     parser.add_argument("--load-seconds", type=float, default=60.0)
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         print(markdown(json.loads(args.out.read_text(encoding="utf-8"))))
         return 0
     only = [p for p in args.only.split(",") if p] or list(PHASES)
-    unknown = set(only) - set(PHASES) - {"load"}
+    unknown = set(only) - set(PHASES) - {"load", "upload"}
     if unknown:
         parser.error(f"unknown phase(s): {', '.join(sorted(unknown))}")
 
@@ -182,6 +185,13 @@ def main(argv: list[str] | None = None) -> int:
             load_sampler.stop()
         rows += load_rows
         details["load"] = detail
+    if args.upload or "upload" in only:
+        print("… upload", file=sys.stderr, flush=True)
+        from benchmarks import upload
+
+        upload_rows, detail = upload.run()
+        rows += upload_rows
+        details["upload"] = detail
     sampler.stop()
     in_process = [p for p in ("scale", "server", "export") if p in only]
     if in_process:

@@ -1,37 +1,60 @@
 """A disk cache of the loaded atlas and of what is made from it alone, so a server restart
-skips parsing and validating the geodata (0.5–0.75 s of every cold start on a 2-core machine;
-the cached copy reads in 25 ms) and building the map's geometry store (0.6 s).
+skips parsing and validating the geodata (0.5–0.75 s of every cold start on a 2-core machine)
+and building the map's geometry store (0.6 s).
 
 An entry is named by a digest of everything the loaded atlas depends on: the bytes of every
 file in the geodata folder, the source of every module in ``layers/``, and the versions of
 Python and of the libraries that hold the data. Any change gives a new name, so a stale entry
 is never read; the first start after a change makes it again and writes the new entry.
 
+Entries hold data only, in formats that cannot run code when read: GeoParquet for the
+frames, JSON for the rest (never pickle). An entry is a folder with a ``manifest.json`` that
+gives the SHA-256 of each of its files. It is read only when the cache folder, the entry and
+its files belong to the server's user and nobody else may write them, and when every file
+matches its digest; otherwise it is made again and rewritten. The cache folder is created
+with mode 0700.
+
 The cache lives in ``$ATLAS_CACHE`` (``off`` turns it off), else in the user's cache folder.
-Entries are pickles written by this module only: the folder must be writable by the server's
-user alone, like the code itself. A cache that cannot be read or written is skipped.
+A cache that cannot be used safely, read or written is skipped: the value is made as usual.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
+import io
+import json
 import os
-import pickle
 import platform
+import shutil
+import stat
+import time
 from collections.abc import Callable
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from layers.files import remove_unused, write_atomic
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+import shapely
+from pyproj import CRS
+
+from layers.files import write_atomic
 from layers.loading import geodata_folder, load_atlas
-from layers.model import Atlas
+from layers.model import ROUTE_FADE_DAYS, Atlas, Layer, LayerSpec
+from layers.temporal import TemporalIndex
+from layers.validate import Problem
 
 LAYERS_SOURCE = Path(__file__).resolve().parent
-LIBRARIES = ("numpy", "pandas", "shapely", "geopandas", "pyproj")
+LIBRARIES = ("numpy", "pandas", "shapely", "geopandas", "pyproj", "pyarrow")
 STALE_SECONDS = 7 * 86_400  # other entries unused this long are removed
+MANIFEST = "manifest.json"
+WGS84 = CRS.from_epsg(4326)
 T = TypeVar("T")
+Files = dict[str, bytes]
 
 
 def cache_folder() -> Path | None:
@@ -62,42 +85,246 @@ def atlas_digest(folder: Path) -> str:
 
 
 def load_atlas_cached(folder: Path | None = None, cache: Path | None = None) -> Atlas:
-    """``load_atlas(folder)``, read from the cache when an entry for this exact data, code
-    and library set exists, else loaded and written there (``cache``: default
+    """``load_atlas(folder)``, read from the cache when a sound entry for this exact data,
+    code and library set exists, else loaded and written there (``cache``: default
     :func:`cache_folder`)."""
     folder = geodata_folder() if folder is None else Path(folder)
-    return cached("atlas", lambda: load_atlas(folder), folder, cache)
+    return cached("atlas", lambda: load_atlas(folder), folder, encode_atlas, decode_atlas, cache)
 
 
-def cached(kind: str, make: Callable[[], T], folder: Path, cache: Path | None = None) -> T:
+def cached(
+    kind: str,
+    make: Callable[[], T],
+    folder: Path,
+    encode: Callable[[T], Files],
+    decode: Callable[[Files], T],
+    cache: Path | None = None,
+) -> T:
     """``make()``, which must depend only on the geodata of ``folder`` and the ``layers/``
-    code: read from the entry ``{kind}-{digest}.pickle`` when it exists, else made and
-    written there. ``cache``: default :func:`cache_folder`; with none, simply ``make()``."""
+    code: read from the entry ``{kind}-{digest}/`` when it is sound, else made and written
+    there as the files ``encode`` gives (``decode`` reads them back). ``cache``: default
+    :func:`cache_folder`; with none, or one that is not safe, simply ``make()``."""
     cache = cache_folder() if cache is None else Path(cache)
-    if cache is None:
+    if cache is None or not _private_folder(cache):
         return make()
-    entry = cache / f"{kind}-{atlas_digest(folder)}.pickle"
-    try:
-        with entry.open("rb") as file:
-            value = pickle.load(file)
-        with contextlib.suppress(OSError):
-            os.utime(entry)  # in use: not pruned
-        return value
-    except Exception:  # no entry yet, or a damaged one: make it and write it anew
-        pass
+    entry = cache / f"{kind}-{atlas_digest(folder)}"
+    files = read_entry(entry)
+    if files is not None:
+        try:
+            value = decode(files)
+        except Exception:  # sound bytes that this code cannot read: make the entry again
+            value = None
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(entry)  # in use: not pruned
+            return value
     value = make()
-    _write(entry, value, f"{kind}-*.pickle")
+    with contextlib.suppress(OSError):
+        write_entry(entry, encode(value))
+        _remove_unused(cache, entry, kind)
     return value
 
 
-def _write(entry: Path, value: object, pattern: str) -> None:
-    """Write the entry whole or not at all, and remove entries of its kind long unused."""
+def read_entry(entry: Path) -> Files | None:
+    """The files of an entry, or None unless the entry and each of its files belong to this
+    user, cannot be written by anyone else, and match the digests of its manifest."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        remove_unused(entry, pattern, max_age=STALE_SECONDS)
+        if not _owned_and_private(entry, directory=True):
+            return None
+        manifest = json.loads(_read_private(entry / MANIFEST))
+        digests = manifest["files"]
+        files = {}
+        for name, digest in digests.items():
+            if not isinstance(name, str) or "/" in name or name in ("", ".", "..", MANIFEST):
+                return None
+            data = _read_private(entry / name)
+            if hashlib.sha256(data).hexdigest() != digest:
+                return None
+            files[name] = data
+        return files
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_entry(entry: Path, files: Files) -> None:
+    """Write the entry's files (mode 0600) and its manifest into a private temporary folder,
+    then put that folder in place: readers see the old entry or the whole new one. An
+    existing entry (a damaged one) is replaced. Raises ``OSError``."""
+    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(mode=0o700)
+    try:
+        digests = {}
+        for name, data in files.items():
+            write_atomic(temporary / name, data, mode=0o600)
+            digests[name] = hashlib.sha256(data).hexdigest()
+        manifest = json.dumps({"files": digests}, indent=1).encode()
+        write_atomic(temporary / MANIFEST, manifest, mode=0o600)
+        if entry.exists() or entry.is_symlink():
+            _remove(entry)
+        os.rename(temporary, entry)
     except OSError:
-        pass  # no cache this time: the value is made all the same
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+# --------------------------------------------------------------------------- the atlas
+
+
+def encode_atlas(atlas: Atlas) -> Files:
+    """The atlas as GeoParquet frames and a JSON description of its layers and problems."""
+    files: Files = {}
+    layers = []
+    for number, (layer_id, layer) in enumerate(atlas.layers.items()):
+        name = f"layer-{number}.parquet"
+        files[name], json_columns = _frame_bytes(layer.frame)
+        layers.append(
+            {
+                "id": layer_id,
+                "spec": asdict(layer.spec),
+                "problems": [asdict(p) for p in layer.problems],
+                "frame": name,
+                "json_columns": json_columns,
+            }
+        )
+    files["events.parquet"], event_columns = _frame_bytes(atlas.events)
+    description = {
+        "layers": layers,
+        "events": {"frame": "events.parquet", "json_columns": event_columns},
+        "problems": [asdict(p) for p in atlas.problems],
+        "user_layer_ids": sorted(atlas.user_layer_ids),
+    }
+    files["atlas.json"] = json.dumps(description, ensure_ascii=False).encode()
+    return files
+
+
+def decode_atlas(files: Files) -> Atlas:
+    """The atlas written by :func:`encode_atlas`."""
+    description = json.loads(files["atlas.json"])
+    layers = {}
+    for item in description["layers"]:
+        spec = LayerSpec(**item["spec"])
+        frame = _read_frame(files[item["frame"]], item["json_columns"])
+        grace = ROUTE_FADE_DAYS if spec.kind == "route" else 0
+        index = TemporalIndex(
+            frame["valid_from"].tolist(), frame["valid_to"].tolist(), grace_days=grace
+        )
+        problems = tuple(Problem(**p) for p in item["problems"])
+        layers[item["id"]] = Layer(spec=spec, frame=frame, index=index, problems=problems)
+    events = description["events"]
+    return Atlas(
+        layers=layers,
+        events=_read_frame(files[events["frame"]], events["json_columns"]),
+        problems=tuple(Problem(**p) for p in description["problems"]),
+        user_layer_ids=frozenset(description["user_layer_ids"]),
+    )
+
+
+def encode_store(store: tuple[str, bytes, frozenset[str]]) -> Files:
+    """The map's geometry store (name, gzipped JSON, feature ids) as two files."""
+    name, data, keys = store
+    return {"store.json.gz": data, "store.json": json.dumps([name, sorted(keys)]).encode()}
+
+
+def decode_store(files: Files) -> tuple[str, bytes, frozenset[str]]:
+    """The geometry store written by :func:`encode_store`."""
+    name, keys = json.loads(files["store.json"])
+    return str(name), files["store.json.gz"], frozenset(keys)
+
+
+def _frame_bytes(frame: gpd.GeoDataFrame) -> tuple[bytes, list[str]]:
+    """GeoParquet bytes of a frame; object columns (lists, dicts, mixed values) as JSON text,
+    with dates tagged so they come back as dates."""
+    json_columns = [
+        column
+        for column in frame.columns
+        if column != frame.geometry.name and frame[column].dtype == object
+    ]
+    plain = frame.assign(
+        **{c: [json.dumps(v, default=_tag, allow_nan=True) for v in frame[c]] for c in json_columns}
+    )
+    buffer = io.BytesIO()
+    plain.to_parquet(buffer, index=True)
+    return buffer.getvalue(), json_columns
+
+
+def _read_frame(data: bytes, json_columns: list[str]) -> gpd.GeoDataFrame:
+    """The frame of :func:`_frame_bytes`. The GeoParquet is read as a plain table and its WKB
+    geometry decoded here: the atlas is in WGS84 by contract, and parsing the file's CRS
+    again for each layer would cost 30 ms a layer."""
+    table = pq.read_table(io.BytesIO(data)).to_pandas()
+    geometry = shapely.from_wkb(table.pop("geometry").to_numpy())
+    frame = gpd.GeoDataFrame(table, geometry=geometry, crs=WGS84)
+    for column in json_columns:
+        values = [json.loads(v, object_hook=_untag) for v in frame[column]]
+        frame[column] = pd.Series(values, index=frame.index, dtype=object)
+    return frame
+
+
+def _tag(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"cannot store {type(value).__name__} in the atlas cache")
+
+
+def _untag(value: dict) -> object:
+    if len(value) == 1:
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        if "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+    return value
+
+
+# --------------------------------------------------------------------------- file safety
+
+
+def _private_folder(folder: Path) -> bool:
+    """Create ``folder`` with mode 0700 (or tighten one of ours); True when it belongs to this
+    user and nobody else may write in it."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return False
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            os.chmod(folder, 0o700)
+        return True
+    except OSError:
+        return False
+
+
+def _owned_and_private(path: Path, directory: bool = False) -> bool:
+    info = path.lstat()  # a symbolic link is never followed
+    kind_ok = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)
+    return kind_ok and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _read_private(path: Path) -> bytes:
+    if not _owned_and_private(path):
+        raise ValueError(f"{path.name}: not a private file of this user")
+    return path.read_bytes()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _remove_unused(cache: Path, keep: Path, kind: str) -> None:
+    """Remove this kind's other entries left unused for :data:`STALE_SECONDS`, and the
+    pickles older versions of this module wrote (never read: pickle can run code)."""
+    for old in cache.glob(f"{kind}-*"):
+        stale = time.time() - old.lstat().st_mtime > STALE_SECONDS
+        if old != keep and (old.suffix == ".pickle" or stale):
+            with contextlib.suppress(OSError):
+                _remove(old)
 
 
 def _version(name: str) -> str:

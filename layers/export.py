@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import glob
 import os
 import re
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -185,10 +187,16 @@ def _render(atlas, job: dict, layer_ids: list[str] | None) -> bytes:
 
 @contextlib.contextmanager
 def _atomic(out: Path):
-    """A temporary file beside ``out``, renamed to it only when everything was written."""
+    """A temporary file beside ``out``, renamed to it only when everything was written. An
+    existing file keeps its permissions; the temporary files of runs that were killed are
+    removed first."""
     folder = out.parent if str(out.parent) else Path(".")
+    _remove_dead_parts(folder, out.name)
+    existing = _existing_mode(out)
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")
+        descriptor, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{out.name}.{os.getpid()}.", suffix=".part"
+        )
     except OSError as error:
         raise UsageError(f"cannot write in {str(folder)!r}: {error.strerror}") from None
     try:
@@ -196,14 +204,51 @@ def _atomic(out: Path):
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        if existing is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            existing = 0o666 & ~umask
+        os.chmod(temporary, existing)
         os.replace(temporary, out)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _existing_mode(out: Path) -> int | None:
+    """The permissions of the file ``out`` replaces (None when there is none). Writing
+    through a symbolic link, or over a FIFO, device or socket, is refused."""
+    try:
+        info = out.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise UsageError(f"cannot write {str(out)!r}: {error.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise UsageError(f"{str(out)!r} is a symbolic link: give the file it points to")
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{str(out)!r} is not a regular file")
+    return stat.S_IMODE(info.st_mode)
+
+
+def _remove_dead_parts(folder: Path, name: str) -> None:
+    """Remove ``.NAME.PID.*.part`` files left by runs that were killed (their PID is gone)."""
+    for part in folder.glob(f".{glob.escape(name)}.*.part"):
+        pid = part.name[len(name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _check_output(out: Path) -> None:
@@ -212,6 +257,7 @@ def _check_output(out: Path) -> None:
         raise UsageError(f"output folder {str(folder)!r} does not exist")
     if out.is_dir():
         raise UsageError(f"{str(out)!r} is a folder, not a file")
+    _existing_mode(out)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write in {str(folder)!r}: permission denied")
     if out.exists() and not os.access(out, os.W_OK):

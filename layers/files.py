@@ -8,12 +8,19 @@ import time
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``path`` whole or not at all: a reader sees the old file or the new one, never a
-    part (a temporary file beside it, renamed over it). Raises ``OSError``."""
+    part (a temporary file beside it, renamed over it). ``mode``: the new file's permissions
+    exactly (whatever the umask); default as the umask gives. Raises ``OSError``."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(data)
+        temporary.unlink(missing_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(temporary, flags, 0o666 if mode is None else mode)
+        with os.fdopen(descriptor, "wb") as file:
+            if mode is not None:
+                os.fchmod(file.fileno(), mode)
+            file.write(data)
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

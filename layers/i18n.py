@@ -122,7 +122,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fr": "hors de la période de l'atlas ({start} – {end}) ; la date la plus proche est "
         "affichée",
     },
-    "reason_layer": {"en": "no such layer", "fr": "cette couche n'existe pas"},
+    "reason_layers": {
+        "en": "{count} layer id(s) unknown or over the limit of 64, left out",
+        "fr": "{count} identifiant(s) de couche inconnu(s) ou au-delà de 64, ignoré(s)",
+    },
     "reason_choice": {"en": "choose one of {choices}", "fr": "choisissez parmi {choices}"},
     "reason_view": {"en": "lat, lon and zoom go together", "fr": "lat, lon et zoom vont ensemble"},
     "reason_number": {

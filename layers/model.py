@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from layers.lru import LRU
 from layers.temporal import TemporalIndex, axis_progress
 from layers.validate import Problem
 
@@ -18,6 +19,7 @@ ATLAS_START = dt.date(1939, 5, 11)
 ATLAS_END = dt.date(1946, 5, 3)
 DEFAULT_DATE = dt.date(1941, 4, 13)
 ROUTE_FADE_DAYS = 60  # routes stay on the map, faded, this long after they end
+MAX_SLICES = 256  # date slices kept per layer (a shipped layer has fewer epochs than this)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Layer:
     frame: gpd.GeoDataFrame
     index: TemporalIndex
     problems: tuple[Problem, ...] = ()
-    _slices: dict = field(default_factory=dict, repr=False, compare=False)
+    _slices: LRU = field(default_factory=lambda: LRU(MAX_SLICES), repr=False, compare=False)
 
     def on(self, day: dt.date) -> gpd.GeoDataFrame:
         """The features shown on ``day``; one slice per epoch, computed once."""
@@ -55,7 +57,7 @@ class Layer:
             frame = self.frame.iloc[positions]
             if self.spec.kind == "route":
                 frame = frame.assign(ended=self.index.ended(day)[positions])
-            self._slices[epoch] = frame
+            self._slices.put(epoch, frame)
         return frame
 
     @property

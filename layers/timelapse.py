@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import GifImagePlugin, Image
 
 from layers.model import Atlas
 from layers.static import ExportError, check_day, check_request, render_array
@@ -131,26 +130,34 @@ def render_timelapse(
 
 
 def _gif(frames) -> bytes:
-    """Palette-quantised frames (an adaptive palette each, no dithering), looping forever."""
-    images = [
-        Image.fromarray(np.ascontiguousarray(rgb)).quantize(
-            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-        )
-        for rgb in frames
-    ]
-    durations = [FRAME_MS] * len(images)
-    durations[-1] = max(FRAME_MS, LAST_FRAME_MS)
-    buffer = io.BytesIO()
-    images[0].save(
-        buffer,
-        format="GIF",
-        save_all=True,
-        append_images=images[1:],
-        duration=durations,
-        loop=0,
-        disposal=1,
-    )
-    return buffer.getvalue()
+    """Palette-quantised frames (an adaptive palette each, no dithering), looping forever.
+
+    Each frame is encoded as soon as it is drawn and appended to a temporary file, so memory
+    holds one frame at a time whatever the number and size of the frames (Pillow's own
+    animated GIF writer keeps every frame until the end)."""
+    with tempfile.TemporaryFile() as out:
+        previous = None  # held back one step: the last frame stays longer
+        for rgb in frames:
+            image = Image.fromarray(np.ascontiguousarray(rgb)).quantize(
+                colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+            )
+            if previous is None:
+                header, _ = GifImagePlugin.getheader(image, info={"loop": 0})
+                out.writelines(header)
+            else:
+                out.write(_gif_frame(previous, FRAME_MS))
+            previous = image
+        if previous is None:
+            raise ExportError("an animation needs at least one frame")
+        out.write(_gif_frame(previous, max(FRAME_MS, LAST_FRAME_MS)) + b";")
+        out.seek(0)
+        return out.read()
+
+
+def _gif_frame(image: Image.Image, duration: int) -> bytes:
+    """One frame's graphic control block, local palette and LZW data."""
+    chunks = GifImagePlugin.getdata(image, duration=duration, disposal=1, include_color_table=True)
+    return b"".join(chunks)
 
 
 def _mp4(frames, width: int, height: int) -> bytes:

@@ -19,6 +19,9 @@ BASEMAPS = ("atlas", "osm", "positron", "relief")
 EVENTS_ID = "events"  # the event markers: toggled like a layer, though not a catalogue layer
 MAX_ZOOM, MIN_ZOOM = 12, 2
 _SHOWN_VALUE = 40  # characters of a bad value quoted back in a warning
+_SHOWN_IDS = 3  # unknown layer ids named in the warning
+MAX_LAYERS_CHARS = 2_000  # of ?layers= read at the most
+MAX_LAYER_IDS = 64
 
 
 @dataclass(frozen=True)
@@ -148,22 +151,24 @@ def _parse_day(values: list[str] | None, name: str, warn) -> dt.date | None:
 def _parse_layers(
     values: list[str] | None, known: Collection[str] | None, warn
 ) -> tuple[str, ...] | None:
+    """The layer ids asked for, in order, without repeats. The work is bounded whatever the
+    link holds: the first :data:`MAX_LAYERS_CHARS` characters and :data:`MAX_LAYER_IDS` ids
+    are read, in linear time; what is left out gives one warning that names a few ids."""
     if values is None:
         return None
-    wanted: list[str] = []
-    for value in values:
-        for item in value.split(","):
-            item = item.strip()
-            if item and item not in wanted:
-                wanted.append(item)
-    if known is not None:
-        unknown = [item for item in wanted if item not in known]
-        for item in unknown:
-            warn("layers", item, "reason_layer")
-        wanted = [item for item in wanted if item in known]
-        if unknown and not wanted:
+    text = ",".join(values)
+    items = [item.strip() for item in text[:MAX_LAYERS_CHARS].split(",")]
+    wanted = list(dict.fromkeys(item for item in items if item))
+    asked = len(wanted) + (text.count(",", MAX_LAYERS_CHARS) if len(text) > MAX_LAYERS_CHARS else 0)
+    usable = frozenset(wanted if known is None else known)
+    kept = [item for item in wanted[:MAX_LAYER_IDS] if item in usable]
+    if asked > len(kept):
+        left_out = [item for item in wanted if item not in kept][:_SHOWN_IDS]
+        shown = ", ".join(left_out) + (" …" if asked - len(kept) > len(left_out) else "")
+        warn("layers", shown, "reason_layers", count=asked - len(kept))
+        if not kept:
             return None  # nothing usable asked for: the default layers
-    return tuple(wanted)
+    return tuple(kept)
 
 
 def _parse_view(values: dict, warn) -> tuple[float, float, int] | None:

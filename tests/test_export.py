@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,40 @@ def test_an_existing_file_is_replaced_whole(capsys, tmp_path):
     out.write_bytes(b"old")
     assert run(capsys, "--date", "1941-04-13", "--out", str(out), "--width", "400")[0] == 0
     assert Image.open(out).size == (400, 1000)
+
+
+def test_an_existing_file_keeps_its_mode(capsys, tmp_path):
+    out = tmp_path / "map.svg"
+    out.write_bytes(b"old")
+    os.chmod(out, 0o600)
+    assert run(capsys, "--date", "1941-04-13", "--out", str(out), "--width", "300")[0] == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and out.read_bytes() != b"old"
+
+
+def test_no_write_through_a_link_or_into_a_fifo(capsys, tmp_path):
+    target = tmp_path / "elsewhere.png"
+    target.write_bytes(b"keep")
+    link = tmp_path / "map.png"
+    link.symlink_to(target)
+    code, _, err = run(capsys, "--date", "1941-04-13", "--out", str(link))
+    assert code == 2 and "symbolic link" in err
+    assert link.is_symlink() and target.read_bytes() == b"keep"
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "--date", "1941-04-13", "--out", str(fifo))
+    assert code == 2 and "not a regular file" in err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_parts_left_by_a_killed_run_are_removed(capsys, tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f".map.png.{dead.pid}.x1y2.part"
+    left.write_bytes(b"half a file")
+    mine = tmp_path / f".map.png.{os.getpid()}.zz.part"  # a run still going: kept
+    mine.write_bytes(b"in progress")
+    assert run(capsys, "--date", "1941-04-13", "--out", str(tmp_path / "map.png"))[0] == 0
+    assert not left.exists() and mine.exists()
 
 
 def test_the_module_runs_as_a_program(tmp_path):

@@ -151,6 +151,20 @@ def test_an_uploaded_layer_is_drawn_on_the_map_for_this_session_only():
     assert not list((REPO / "geodata").glob("*my*layer*"))
 
 
+def test_an_upload_s_map_groups_stay_in_a_bounded_cache_of_its_session(monkeypatch):
+    from atlas_app import state
+    from layers.lru import LRU
+
+    monkeypatch.setattr(state, "SESSION_CACHE_LIMIT", 3)
+    at = upload_page("daily.geojson", geojson_bytes([a_feature("area_1")]))
+    at.switch_page("app.py").run()
+    for day in range(1, 8):  # seven dates: more groups than the limit
+        at.slider(key="w_date").set_value(D(f"1945-08-{day:02d}")).run()
+        assert not at.exception
+    cache = at.session_state["_user_group_scripts"]
+    assert isinstance(cache, LRU) and len(cache) == 3
+
+
 def test_a_zipped_shapefile_upload_and_removal(tmp_path):
     frame = gpd.GeoDataFrame(
         {

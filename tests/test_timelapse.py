@@ -119,3 +119,30 @@ def test_unknown_format_and_huge_frames_are_refused(atlas):
         render_timelapse(atlas, D(1945, 8, 1), D(1945, 8, 3), "day", fmt="avi")
     with pytest.raises(ExportError, match="pixels a side"):
         render_timelapse(atlas, D(1945, 8, 1), D(1945, 8, 3), "day", width=5000, height=3000)
+
+
+def test_gif_frames_are_encoded_as_they_come_and_not_kept(atlas, monkeypatch):
+    """Memory does not grow with the number of frames: at most two are alive at once."""
+    alive, peak = set(), [0]
+
+    class Frame(np.ndarray):
+        def __del__(self):
+            alive.discard(id(self))
+
+    def fake_render(atlas, day, layer_ids, **kwargs):
+        rgb = np.full((kwargs["height"], kwargs["width"], 3), day.day * 8, dtype=np.uint8)
+        frame = rgb.view(Frame)
+        alive.add(id(frame))
+        peak[0] = max(peak[0], len(alive))
+        return frame
+
+    monkeypatch.setattr(timelapse, "render_array", fake_render)
+    gif = render_timelapse(atlas, D(1945, 8, 1), D(1945, 8, 30), "day", width=200, height=200)
+    frames = frames_of(gif)
+    assert len(frames) == 30 and peak[0] <= 2
+    durations = [
+        frame.info["duration"] for frame in ImageSequence.Iterator(Image.open(io.BytesIO(gif)))
+    ]
+    assert durations[:-1] == [FRAME_MS] * 29 and durations[-1] == timelapse.LAST_FRAME_MS
+    shades = [int(np.asarray(f.convert("RGB"))[0, 0, 0]) for f in frames]
+    assert shades == [d * 8 for d in range(1, 31)]  # each frame its own palette, in order

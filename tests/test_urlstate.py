@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from layers.model import ATLAS_END, ATLAS_START, DEFAULT_DATE
-from layers.urlstate import BASEMAPS, AtlasState, parse_state, to_params
+from layers.urlstate import BASEMAPS, MAX_LAYER_IDS, AtlasState, parse_state, to_params
 
 LAYERS = ("basemap", "manchukuo", "korea", "august_storm", "events")
 D = dt.date.fromisoformat
@@ -135,3 +135,18 @@ def test_dates_numbers_and_unicode_never_raise(day, number, text):
     state, warnings = parse_state(params, None)
     assert ATLAS_START <= state.date <= ATLAS_END
     assert state.view is None and warnings
+
+
+def test_a_huge_layer_list_gives_one_short_warning_and_bounded_work():
+    ids = [f"bogus{i}" for i in range(40_000)]  # ~260 KB, as in the attack
+    state, warnings = parse_state({"layers": ",".join(["korea", *ids])}, LAYERS)
+    assert state.layers == ("korea",)
+    assert len(warnings) <= 2 and sum(len(w) for w in warnings) < 600
+    assert "bogus0" in " ".join(warnings) and "bogus39999" not in " ".join(warnings)
+
+
+def test_too_many_ids_are_cut_at_the_limit():
+    many = ",".join(f"layer{i}" for i in range(MAX_LAYER_IDS + 10))
+    known = [f"layer{i}" for i in range(MAX_LAYER_IDS + 10)]
+    state, warnings = parse_state({"layers": many}, known)
+    assert len(state.layers) == MAX_LAYER_IDS and len(warnings) == 1
