@@ -3,6 +3,7 @@ those spelled the same in French (proper names, "Date", "Notes", "Format"…).""
 
 from __future__ import annotations
 
+import codecs
 import html
 import json
 import re
@@ -12,7 +13,7 @@ import pytest
 from google.protobuf import json_format
 from streamlit.testing.v1 import AppTest
 
-from layers.i18n import CONTROLLER_LABELS, STATUS_LABELS, STRINGS, t
+from layers.i18n import CONTROLLER_LABELS, NBSP, STATUS_LABELS, STRINGS, t
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = [None, "pages/1_Timeline.py", "pages/2_Compare.py", "pages/3_Data.py", "pages/4_About.py"]
@@ -110,3 +111,16 @@ def test_the_check_finds_english_when_there_is_some():
     at.run()
     found = [name for name, pattern in english_fragments().items() if pattern.search(page_text(at))]
     assert "events_panel: What happened" in found and "layers: Layers" in found
+
+
+def test_map_labels_and_legend_are_french():
+    """The map's own words (popup labels, legend rows), apart from the names and sources,
+    which are data."""
+    at = french_page(None)
+    groups = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    script = codecs.decode(groups.encode("ascii", "backslashreplace"), "unicode_escape")
+    labels = {html.unescape(x).split(NBSP + ":")[0] for x in re.findall(r"<i>([^<]*)</i>", script)}
+    legend = {html.unescape(x) for x in re.findall(r"<span>([^<]*)</span>", script)}
+    assert {"Statut", "Contrôlé par", "Validité"} <= labels
+    text = "\n".join(labels | legend)
+    assert [name for name, pattern in english_fragments().items() if pattern.search(text)] == []
