@@ -20,7 +20,7 @@ from layers.style import LegendEntry
 from layers.validate import parse_date
 
 
-def names_html(props: dict, lang: str = "en") -> str:
+def names_html(props: dict, lang: str) -> str:
     """The names, the chosen language's first (in bold), then the other and the native one,
     each escaped."""
     unique = names_in_order(props, lang)
