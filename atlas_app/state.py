@@ -219,7 +219,12 @@ def set_date(day: dt.date) -> None:
     st.session_state[WARNINGS] = []
 
 
-PAGE_CSS = "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"
+PAGE_CSS = (
+    "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }"
+    # The sidebar's script-only blocks (page language, upload texts) take no room.
+    "[data-testid='stSidebar'] [data-testid='stElementContainer']:has(> .stHtml script)"
+    " { display: none; }</style>"
+)
 PAGES = (  # (file, title key, icon): the atlas and its pages
     ("app.py", "nav_atlas", ":material/map:"),
     ("pages/1_Timeline.py", "timeline_title", ":material/timeline:"),
