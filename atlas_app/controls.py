@@ -144,7 +144,12 @@ def date_controls(atlas: Atlas, lang: str) -> None:
     )
     st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
     speed.select_slider(
-        t("speed", lang), SPEEDS, key="w_speed", on_change=_copy, args=("w_speed", SPEED)
+        t("speed", lang),
+        SPEEDS,
+        format_func=lambda n: t("one_day" if n == 1 else "n_days", lang, n=n),  # said as is
+        key="w_speed",
+        on_change=_copy,
+        args=("w_speed", SPEED),
     )
 
 

@@ -43,6 +43,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "play": {"en": "Play", "fr": "Lecture"},
     "pause": {"en": "Pause", "fr": "Pause"},
     "speed": {"en": "Speed (days per step)", "fr": "Vitesse (jours par pas)"},
+    "one_day": {"en": "1 day", "fr": "1 jour"},
+    "n_days": {"en": "{n} days", "fr": "{n} jours"},
     "events_panel": {"en": "What happened", "fr": "Ce qui s'est passé"},
     "on_this_date": {"en": "On this date", "fr": "À cette date"},
     "around_this_date": {"en": "Around this date", "fr": "Autour de cette date"},
