@@ -116,6 +116,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
             playing = st.session_state.get(PLAYING, False)
             st.button(
                 t("pause" if playing else "play", lang),
+                icon=":material/pause:" if playing else ":material/play_arrow:",  # ⏸ lacks a glyph
                 key="b_play",
                 on_click=_toggle_play,
                 type="primary" if playing else "secondary",
@@ -145,7 +146,12 @@ def date_controls(atlas: Atlas, lang: str) -> None:
             )
             st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
             st.select_slider(
-                t("speed", lang), SPEEDS, key="w_speed", on_change=_copy, args=("w_speed", SPEED)
+                t("speed", lang),
+                SPEEDS,
+                format_func=lambda n: t("one_day" if n == 1 else "n_days", lang, n=n),
+                key="w_speed",
+                on_change=_copy,
+                args=("w_speed", SPEED),
             )
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from atlas_app import state
 from atlas_app.state import plain
-from layers.i18n import t
+from layers.i18n import NNBSP, decimal, t
 from layers.model import ATLAS_END, ATLAS_START, Atlas
 
 RESULT = "atlas_export_result"
@@ -61,6 +61,21 @@ def export_bounds() -> tuple[float, float, float, float] | None:
     return (west, south, east, north) if west < east and south < north else None
 
 
+def bounds_text(bounds: tuple[float, float, float, float], lang: str) -> str:
+    """``110.5°E – 145.2°E, 30.0°N – 55.1°N``; in French ``110,5°E – 145,2°E ; 30,0°N – …``
+    (decimal commas, ``O`` for west)."""
+    west, south, east, north = bounds
+    letters = {"E": "E", "W": "O" if lang == "fr" else "W", "N": "N", "S": "S"}
+
+    def degrees(value: float, positive: str, negative: str) -> str:
+        letter = letters[positive if value >= 0 else negative]
+        return f"{decimal(abs(value), lang)}°{letter}"
+
+    lon = f"{degrees(west, 'E', 'W')} – {degrees(east, 'E', 'W')}"
+    lat = f"{degrees(south, 'N', 'S')} – {degrees(north, 'N', 'S')}"
+    return f"{lon}{NNBSP}; {lat}" if lang == "fr" else f"{lon}, {lat}"
+
+
 def image_tab(atlas: Atlas, lang: str) -> None:
     fmt_col, width_col, height_col, dpi_col = st.columns(4)
     fmt = fmt_col.radio(
@@ -75,8 +90,7 @@ def image_tab(atlas: Atlas, lang: str) -> None:
     dpi = dpi_col.select_slider(t("export_dpi", lang), DPIS, value=150, key="image_dpi")
     bounds = export_bounds()
     if bounds:
-        text = ", ".join(f"{v:.1f}°" for v in bounds)
-        st.caption(plain(t("export_area_view", lang, bounds=text)))
+        st.caption(plain(t("export_area_view", lang, bounds=bounds_text(bounds, lang))))
     else:
         st.caption(t("export_area_default", lang))
     if st.button(t("export_render", lang), key="export_image"):

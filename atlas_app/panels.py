@@ -10,7 +10,7 @@ from atlas_app import state
 from atlas_app.state import plain
 from layers import render
 from layers.eventtext import describe_time, escape, source_html
-from layers.i18n import controller_label, format_date, localised, status_label, t
+from layers.i18n import colon, controller_label, format_date, localised, status_label, t
 from layers.loading import geodata_folder
 from layers.map_features import feature_rows, nearby_events
 from layers.model import Atlas, snapshot, state_key
@@ -84,7 +84,7 @@ def card_html(event: dict, lang: str) -> str:
     ]
     time_text = describe_time(event, lang)
     if time_text:
-        label = t("col_time", lang) + (" :" if lang == "fr" else ":")
+        label = colon(t("col_time", lang), lang)
         lines.append(f'<div class="meta">{escape(label)} {escape(time_text)}</div>')
     text = f"<p>{escape(localised(event, 'text', lang))}</p>"
     folded = [] if event["on_day"] else [text]

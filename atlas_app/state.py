@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -46,7 +47,7 @@ USER = "atlas_user_layers"
 MOUNT = "_atlas_map_mount"  # (lang, base map) the main map was mounted with
 
 
-@st.cache_resource(show_spinner="Loading the atlas…")
+@st.cache_resource(show_spinner=f"{t('loading', 'en')} / {t('loading', 'fr')}")  # no lang yet
 def shipped_atlas(folder: str) -> Atlas:
     """The atlas of ``folder``, loaded once per process (from the disk cache when the data
     and code are unchanged since it was written)."""
@@ -218,7 +219,12 @@ def set_date(day: dt.date) -> None:
     st.session_state[WARNINGS] = []
 
 
-PAGE_CSS = "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"
+PAGE_CSS = (
+    "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }"
+    # The sidebar's script-only blocks (page language, upload texts) take no room.
+    "[data-testid='stSidebar'] [data-testid='stElementContainer']:has(> .stHtml script)"
+    " { display: none; }</style>"
+)
 PAGES = (  # (file, title key, icon): the atlas and its pages
     ("app.py", "nav_atlas", ":material/map:"),
     ("pages/1_Timeline.py", "timeline_title", ":material/timeline:"),
@@ -240,16 +246,23 @@ def setup_page(title_key: str, map_page: bool = False) -> Atlas:
     ensure_leaflet_assets()
     atlas = session_atlas()
     init_state(atlas)
+    st.set_page_config(page_title=page_title(title_key, lang()))  # the tab, in the language
     if not map_page:
         st.session_state.pop(MOUNT, None)
     if not st.get_option("client.showSidebarNavigation"):
-        for page, page_title, icon in PAGES:  # Streamlit's own menu is in English only
-            st.sidebar.page_link(page, label=t(page_title, lang()), icon=icon)
+        for page, title, icon in PAGES:  # Streamlit's own menu is in English only
+            st.sidebar.page_link(page, label=t(title, lang()), icon=icon)
     language_toggle()
     for warning in st.session_state.get(WARNINGS, []):
         st.warning(plain(warning), icon=":material/warning:")
     st.header(t(title_key, lang()))
     return atlas
+
+
+def page_title(title_key: str, lang: str) -> str:
+    """The browser tab's title: the page's name, then the atlas's (the atlas page: its name)."""
+    short = t("app_short", lang)
+    return short if title_key == "app_title" else f"{t(title_key, lang)} · {short}"
 
 
 def link_to_atlas() -> None:
@@ -271,6 +284,11 @@ def language_toggle() -> None:
         key="w_lang",
         on_change=changed,
         horizontal=True,
+    )
+    # The document's language, for screen readers and hyphenation (Streamlit says "en").
+    st.sidebar.html(
+        f"<script>document.documentElement.lang = {json.dumps(lang())};</script>",
+        unsafe_allow_javascript=True,
     )
 
 

@@ -7,7 +7,15 @@ sources are formatted from the registry (:mod:`layers.sources`), with links wher
 from __future__ import annotations
 
 from layers.eventtext import describe_time, escape, source_html
-from layers.i18n import controller_label, format_date, localised, status_label, t
+from layers.i18n import (
+    colon,
+    controller_label,
+    format_date,
+    localised,
+    names_in_order,
+    status_label,
+    t,
+)
 from layers.style import SVG_HATCHES, LegendEntry
 from layers.validate import parse_date
 
@@ -47,13 +55,10 @@ def hatch_pattern(name: str, pattern_id: str, fill: str, stroke: str, opacity: f
     return text
 
 
-def names_html(props: dict) -> str:
-    """English, French and native names, each escaped."""
-    names = [props.get("name_en"), props.get("name_fr"), props.get("name_native")]
-    unique = []
-    for name in names:
-        if isinstance(name, str) and name and name not in unique:
-            unique.append(name)
+def names_html(props: dict, lang: str) -> str:
+    """The names, the chosen language's first (in bold), then the other and the native one,
+    each escaped."""
+    unique = names_in_order(props, lang)
     return " · ".join(f"<b>{escape(n)}</b>" if i == 0 else escape(n) for i, n in enumerate(unique))
 
 
@@ -68,7 +73,7 @@ def validity_text(props: dict, lang: str) -> str:
 
 def tooltip_html(props: dict, lang: str) -> str:
     """A one-line tooltip: the name in the chosen language and its status."""
-    name = (props.get("name_fr") if lang == "fr" else None) or props.get("name_en")
+    name = localised(props, "name", lang)
     parts = [f"<b>{escape(name)}</b>"]
     if props.get("status"):
         parts.append(escape(status_label(props["status"], lang)))
@@ -77,19 +82,19 @@ def tooltip_html(props: dict, lang: str) -> str:
 
 def popup_html(props: dict, lang: str) -> str:
     """The popup of a territory, route or city: names, status, dates, strength, notes, sources."""
-    rows = [f'<div class="atlas-popup"><div>{names_html(props)}</div>']
+    rows = [f'<div class="atlas-popup"><div>{names_html(props, lang)}</div>']
     if props.get("status"):
-        rows.append(_row(t("status", lang), status_label(props["status"], lang)))
+        rows.append(_row(t("status", lang), status_label(props["status"], lang), lang))
     if props.get("controller"):
-        rows.append(_row(t("controller", lang), controller_label(props["controller"], lang)))
-    rows.append(_row(t("valid", lang), validity_text(props, lang)))
+        rows.append(_row(t("controller", lang), controller_label(props["controller"], lang), lang))
+    rows.append(_row(t("valid", lang), validity_text(props, lang), lang))
     strength = props.get("strength")
     if isinstance(strength, dict):
         text = strength.get("text_fr" if lang == "fr" else "text_en") or strength.get("text_en")
         if text:
-            rows.append(_row(t("strength", lang), text))
+            rows.append(_row(t("strength", lang), text, lang))
     elif isinstance(strength, str) and strength:
-        rows.append(_row(t("strength", lang), strength))
+        rows.append(_row(t("strength", lang), strength, lang))
     notes = localised(props, "notes", lang)
     if notes:
         rows.append(f'<div class="atlas-notes">{escape(notes)}</div>')
@@ -127,7 +132,8 @@ def sources_html(sources: object, lang: str) -> str:
     if not isinstance(sources, (list, tuple)) or not sources:
         return ""
     items = "".join(f"<li>{source_html(str(s), lang)}</li>" for s in sources)
-    return f'<div class="atlas-sources">{escape(t("sources", lang))}:<ul>{items}</ul></div>'
+    label = escape(colon(t("sources", lang), lang))
+    return f'<div class="atlas-sources">{label}<ul>{items}</ul></div>'
 
 
 def legend_html(entries: list[LegendEntry], lang: str) -> str:
@@ -179,5 +185,5 @@ def _ident(text: str) -> str:
     return "".join(c if c.isascii() and c.isalnum() else "-" for c in text)
 
 
-def _row(label: str, value: str) -> str:
-    return f"<div><i>{escape(label)}:</i> {escape(value)}</div>"
+def _row(label: str, value: str, lang: str) -> str:
+    return f"<div><i>{escape(colon(label, lang))}</i> {escape(value)}</div>"

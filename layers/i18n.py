@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 LANGUAGES = ("en", "fr")
+NBSP = "\u00a0"  # French: before a colon and inside « »
+NNBSP = "\u202f"  # French: a thin one before ; ! ?
 
 _MONTHS = {
     "en": "January February March April May June July August September October November December",
@@ -37,10 +40,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "minus_month": {"en": "−1 month", "fr": "−1 mois"},
     "plus_month": {"en": "+1 month", "fr": "+1 mois"},
     "jump_to_event": {"en": "Jump to an event", "fr": "Aller à un événement"},
-    "play": {"en": "▶ Play", "fr": "▶ Lecture"},
-    "pause": {"en": "⏸ Pause", "fr": "⏸ Pause"},
+    "play": {"en": "Play", "fr": "Lecture"},
+    "pause": {"en": "Pause", "fr": "Pause"},
     "speed": {"en": "Speed (days per step)", "fr": "Vitesse (jours par pas)"},
     "more_controls": {"en": "More", "fr": "Plus"},
+    "one_day": {"en": "1 day", "fr": "1 jour"},
+    "n_days": {"en": "{n} days", "fr": "{n} jours"},
     "events_panel": {"en": "What happened", "fr": "Ce qui s'est passé"},
     "on_this_date": {"en": "On this date", "fr": "À cette date"},
     "around_this_date": {"en": "Around this date", "fr": "Autour de cette date"},
@@ -305,6 +310,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "sources tertiaires, citées là où elles ont été consultées ; un lien n'est donné "
         "que pour une copie stable.",
     },
+    "map_frame_title": {
+        "en": "Map of East Asia on the chosen date",
+        "fr": "Carte de l'Asie orientale à la date choisie",
+    },
+    "upload_button": {"en": "Upload", "fr": "Téléverser"},
+    "upload_limit": {"en": "{size} MB per file", "fr": "{size} Mo par fichier"},
+    "upload_drop": {"en": "Drop the file here", "fr": "Déposez le fichier ici"},
+    "col_feature_id": {"en": "Feature", "fr": "Entité"},
+    "col_field": {"en": "Field", "fr": "Champ"},
+    "col_problem": {"en": "Problem", "fr": "Problème"},
+    "col_severity": {"en": "Severity", "fr": "Gravité"},
+    "loading": {"en": "Loading the atlas…", "fr": "Chargement de l'atlas…"},
+    "english_only": {
+        "en": "This document is in English only.",
+        "fr": "Ce document n'existe qu'en anglais.",
+    },
 }
 
 # Kinds of source (geodata/sources.json), in the order the About page lists them.
@@ -317,6 +338,19 @@ SOURCE_KIND_LABELS = {
     "web_page": ("Web pages and press", "Pages web et presse"),
     "dataset": ("Data sets", "Jeux de données"),
 }
+
+
+def french_spacing(text: str) -> str:
+    """French typography: the space before ``:`` and ``»`` and after ``«`` made non-breaking,
+    the one before ``;`` ``!`` ``?`` a narrow non-breaking space. Only spaces already written
+    are changed (nothing is added inside ``10:30``, ``https://`` or ``{value!r}``)."""
+    text = re.sub(r"[ \u00a0\u202f]([:»])", NBSP + r"\1", text)
+    text = re.sub(r"[ \u00a0\u202f]([;!?])", NNBSP + r"\1", text)
+    return re.sub(r"«[ \u00a0\u202f]", "«" + NBSP, text)
+
+
+for _texts in STRINGS.values():
+    _texts["fr"] = french_spacing(_texts["fr"])
 
 STATUS_LABELS = {
     "sovereign_state": ("sovereign state", "État souverain"),
@@ -384,12 +418,68 @@ def controller_label(controller: str, lang: str) -> str:
 
 
 def localised(props: dict, field: str, lang: str) -> str:
-    """``props[field + '_fr']`` in French when present, else the English ``field`` value."""
-    if lang == "fr":
-        for key in (f"{field}_fr",):
-            if props.get(key):
-                return props[key]
+    """``props[field + '_fr']`` in French when present (with French spacing), else the
+    English ``field`` value."""
+    if lang == "fr" and props.get(f"{field}_fr"):
+        return french_spacing(str(props[f"{field}_fr"]))
     for key in (f"{field}_en", field):
         if props.get(key):
             return props[key]
     return ""
+
+
+def colon(label: str, lang: str) -> str:
+    """``Status:`` / ``Statut :`` (with a non-breaking space in French)."""
+    return f"{label}{NBSP}:" if lang == "fr" else f"{label}:"
+
+
+def decimal(value: float, lang: str, digits: int = 1) -> str:
+    """``67.9`` / ``67,9`` (a minus sign, not a hyphen, for negative numbers in French)."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",").replace("-", "−") if lang == "fr" else text
+
+
+def names_in_order(props: dict, lang: str) -> list[str]:
+    """A feature's distinct names, the chosen language's first: French, English, native in
+    French; English, French, native otherwise."""
+    fields = ("name_fr", "name_en") if lang == "fr" else ("name_en", "name_fr")
+    names: list[str] = []
+    for field in (*fields, "name_native"):
+        name = props.get(field)
+        if isinstance(name, str) and field == "name_fr":
+            name = french_spacing(name)
+        if isinstance(name, str) and name and name not in names:
+            names.append(name)
+    return names
+
+
+_SHORT_MONTHS_FR = "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc."
+_DAYS_FR = "dimanche lundi mardi mercredi jeudi vendredi samedi"
+
+# Vega's (d3's) number and time locales for charts: French months on the axes, decimal commas.
+VEGA_LOCALES = {
+    "fr": {
+        "number": {
+            "decimal": ",",
+            "thousands": NNBSP,
+            "grouping": [3],
+            "currency": ["", NBSP + "€"],
+            "minus": "−",
+        },
+        "time": {
+            "dateTime": "%A %e %B %Y à %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": _DAYS_FR.split(),
+            "shortDays": [day[:3] + "." for day in _DAYS_FR.split()],
+            "months": _MONTHS["fr"].split(),
+            "shortMonths": _SHORT_MONTHS_FR.split(),
+        },
+    }
+}
+
+
+def vega_locale(lang: str) -> dict | None:
+    """The Vega locale of ``lang`` (None for English, Vega's default)."""
+    return VEGA_LOCALES.get(normalise_language(lang))

@@ -20,7 +20,7 @@ import shapely.ops
 from layers.arrows import Arrow, arrows_along, split_at
 from layers.eventtext import escape
 from layers.html_parts import event_html, popup_html, tooltip_html
-from layers.i18n import format_date, localised, t
+from layers.i18n import colon, format_date, localised, t
 from layers.model import Atlas
 from layers.style import (
     LAND,
@@ -162,8 +162,8 @@ def point_feature(props: dict, geometry, lang: str, user: bool = False) -> Featu
     }
     popup = popup_html(props, lang)
     if props.get("modern_name"):
-        label = escape(t("modern_name", lang))
-        popup += f"<div><i>{label}:</i> {escape(props['modern_name'])}</div>"
+        label = escape(colon(t("modern_name", lang), lang))
+        popup += f"<div><i>{label}</i> {escape(props['modern_name'])}</div>"
     shown = {"s": style, "r": radius, "t": tooltip_html(props, lang), "p": popup}
     if not user:
         shown["l"] = escape(localised(props, "name", lang))
@@ -240,7 +240,8 @@ def axis_html(props: dict, day: dt.date, lang: str) -> str:
         if point.get("note"):
             text += f' <span class="atlas-notes">({escape(point["note"])})</span>'
         items.append(f"<li>{f'<b>{text}</b>' if i == reached else text}</li>")
-    title = escape(t("axis", lang)) + (f": {who}" if who else "")
+    label = t("axis", lang)
+    title = f"{escape(colon(label, lang))} {who}" if who else escape(label)
     return f'<div class="atlas-axis"><i>{title}</i><ol>{"".join(items)}</ol></div>'
 
 

@@ -29,6 +29,7 @@ from layers import geometry_codec
 from layers.eventtext import escape
 from layers.html_parts import legend_html
 from layers.i18n import format_date, t
+from layers.map_access import MapAccess
 from layers.map_elements import AtlasGeoJson, AtlasGroup, AtlasHead, MapBox
 from layers.map_features import (
     REGION,
@@ -134,12 +135,13 @@ def base_map(
         tiles=None,
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
-        control_scale=True,
+        control_scale=False,  # MapAccess adds one in kilometres only
         zoom_snap=0.5,
     )
     m.default_js = [("leaflet", f"{assets}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{assets}/leaflet.css")]
     AtlasHead(escape(t("attribution", lang)), region=REGION, sync=sync).add_to(m)
+    MapAccess(t("map_frame_title", lang)).add_to(m)
     if basemap in TILES:
         url, attribution, max_zoom = TILES[basemap]
         folium.TileLayer(url, attr=attribution, max_zoom=min(max_zoom, MAX_ZOOM)).add_to(m)

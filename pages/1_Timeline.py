@@ -11,7 +11,7 @@ import streamlit as st
 
 from atlas_app import state
 from atlas_app.timeline import event_table, territory_spans
-from layers.i18n import format_date, t
+from layers.i18n import format_date, t, vega_locale
 from layers.style import TEXT
 
 atlas = state.setup_page("timeline_title")
@@ -117,8 +117,12 @@ if not spans.empty:
     )
     today = pd.DataFrame({"day": [pd.Timestamp(st.session_state[state.DATE])]})
     rule = alt.Chart(today).mark_rule(color=TEXT, strokeDash=[4, 3]).encode(x="day:T")
+    chart = (bars + rule).properties(height=alt.Step(20))
+    if vega_locale(lang):  # French months on the time axis ("juillet", not "July")
+        chart = chart.configure(locale=vega_locale(lang))
+    chart = chart.configure_axis(labelColor=TEXT).configure_legend(labelColor=TEXT)
     st.altair_chart(
-        (bars + rule).properties(height=alt.Step(20)),
+        chart,
         width="stretch",
         on_select=select_bar,
         selection_mode=["bar"],

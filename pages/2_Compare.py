@@ -37,7 +37,7 @@ for column, (state_key, label_key, widget_key) in zip(columns, sides, strict=Tru
             ),
         )
         day = st.session_state[state_key]
-        st.markdown(f"#### {format_date(day, lang)}")
+        st.markdown(f"### {format_date(day, lang)}")  # h3 under the page's h2 (heading order)
         mapview.show_map(
             atlas,
             day,

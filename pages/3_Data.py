@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from functools import partial
+from pathlib import Path
 
 import streamlit as st
 
@@ -44,6 +46,12 @@ def show_problems(problems: list, total: int, file_name: str, rejected: bool) ->
         ],
         hide_index=True,
         width="stretch",
+        column_config={
+            "feature": t("col_feature_id", lang),
+            "field": t("col_field", lang),
+            "problem": t("col_problem", lang),
+            "severity": t("col_severity", lang),
+        },
     )
 
 
@@ -63,9 +71,41 @@ def read_uploaded(upload) -> tuple[str | None, int, list[Problem], int]:
     return (*summary, problems[:MAX_PROBLEMS_SHOWN], len(problems))
 
 
-upload = st.file_uploader(
-    t("upload_label", lang), type=["geojson", "json", "zip"], key="data_upload"
-)
+UPLOAD_TYPES = ["geojson", "json", "zip"]
+
+
+UPLOADER_JS = Path(__file__).resolve().parent.parent / "atlas_app" / "web" / "uploader.js"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def uploader_html(lang: str) -> str:
+    """Streamlit writes the upload button, its size limit and its file input's name in
+    English whatever the page's language. Outside English their text is hidden (and so out of
+    the accessibility tree), the translation shown in its place as CSS generated text, and
+    the button and input named in the language (``atlas_app/web/uploader.js``)."""
+    size = st.get_option("server.maxUploadSize")
+    limit = f"{t('upload_limit', lang, size=size)} • {', '.join(UPLOAD_TYPES).upper()}"
+    names = {"button": t("upload_button", lang), "input": t("upload_label", lang)}
+    script = UPLOADER_JS.read_text(encoding="utf-8")
+    script += f"window.atlasLocaliseUploader({json.dumps(names, ensure_ascii=False)});"
+    if lang == "en":
+        return f"<script>{script}</script>"
+    label = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
+    notes = '[data-testid="stFileUploaderDropzoneInstructions"] > div'
+    return (
+        f"<style>{label} > p, {notes} > span {{ display: none; }}"
+        f"{label}::after {{ content: {css_string(names['button'])}; }}"
+        f"{notes}::after {{ content: {css_string(limit)}; font-size: .875rem; }}</style>"
+        f"<script>{script}</script>"
+    )
+
+
+st.sidebar.html(uploader_html(lang), unsafe_allow_javascript=True)
+upload = st.file_uploader(t("upload_label", lang), type=UPLOAD_TYPES, key="data_upload")
 if upload is not None:
     done = st.session_state.setdefault("_uploads_read", {})
     if upload.file_id not in done:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas_app import state
 from layers.eventtext import escape
-from layers.i18n import source_kind_label, t
+from layers.i18n import french_spacing, source_kind_label, t
 from layers.loading import geodata_folder
 from layers.sources import format_citation, grouped_by_kind
 
@@ -70,13 +70,13 @@ streamlit-folium (MIT). La carte fonctionne hors ligne ; les tuiles en ligne son
 **Ajouter une couche.** Écrivez un fichier GeoJSON dans `geodata/`, ajoutez-le à
 `catalogue.json`, puis lancez `python -m layers.validate` — sans modifier le code (détails
 ci-dessous). Pour essayer une couche sans changer l'atlas, téléversez-la sur la page
-**Data** : elle reste dans votre session.
+**Données** : elle reste dans votre session.
 """,
 }
 
 atlas = state.setup_page("about_title")
 lang = state.lang()
-st.markdown(ABOUT[lang])
+st.markdown(french_spacing(ABOUT[lang]) if lang == "fr" else ABOUT[lang])
 st.divider()
 st.subheader(t("source_registry", lang))
 st.markdown(t("source_registry_intro", lang))
@@ -90,6 +90,8 @@ provenance = geodata_folder() / "PROVENANCE.md"
 if provenance.exists():
     st.divider()
     st.subheader(t("provenance", lang))
+    if lang != "en":
+        st.caption(t("english_only", lang))
     text = provenance.read_text(encoding="utf-8")
     st.markdown(text.split("\n", 1)[1] if text.startswith("# ") else text)
 state.sync_url(atlas)

@@ -158,6 +158,7 @@ def test_without_a_cjk_font_names_are_drawn_without_warnings(atlas, monkeypatch,
     monkeypatch.setattr(
         fonts.fontManager, "ttflist", [f for f in real if "CJK" not in f.name], raising=True
     )
+    monkeypatch.setattr(fonts, "fontconfig_cjk_fonts", list)  # none on the system either
     with caplog.at_level(logging.WARNING, logger="layers.static"):
         assert fonts.chain.__wrapped__() == ("DejaVu Sans",)
     assert "No CJK font" in caplog.text

@@ -165,7 +165,8 @@ class Scaffold:
             )
         km = nice / 1000
         for value, x in ((0, x0), (km / 2, x0 + length / 2), (km, x0 + length)):
-            self.label_at(_number(value), x, y0 + bar_h * 1.6, 6.0 * u, "center", "bottom")
+            text = _number(value, self.lang)
+            self.label_at(text, x, y0 + bar_h * 1.6, 6.0 * u, "center", "bottom")
         caption = f"{t('scale', self.lang)} · {t('scale_at', self.lang, lat=_latitude(lat))}"
         self.label_at(caption, x0, y0 - bar_h * 0.8, 6.0 * u, "left", "top")
         nx = x0 + (length * 0.06 if left else length * 0.94)
@@ -248,8 +249,10 @@ def _legend_corner(view: View, land: tuple) -> str:
     return min(scores, key=scores.get)
 
 
-def _number(value: float) -> str:
-    return f"{value:g}" if value < 1000 else f"{value:,.0f}".replace(",", " ")
+def _number(value: float, lang: str = "en") -> str:
+    """``2.5`` / ``2,5`` (a decimal comma in French); thousands apart: ``1 000``."""
+    text = f"{value:g}" if value < 1000 else f"{value:,.0f}".replace(",", " ")
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def _latitude(lat: float) -> str:

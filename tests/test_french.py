@@ -1,0 +1,126 @@
+"""Every page in French through AppTest: no string of the English catalogue is left, except
+those spelled the same in French (proper names, "Date", "Notes", "Format"…)."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from google.protobuf import json_format
+from streamlit.testing.v1 import AppTest
+
+from layers.i18n import CONTROLLER_LABELS, NBSP, STATUS_LABELS, STRINGS, t
+
+REPO = Path(__file__).resolve().parent.parent
+PAGES = [None, "pages/1_Timeline.py", "pages/2_Compare.py", "pages/3_Data.py", "pages/4_About.py"]
+
+
+def english_fragments() -> dict[str, re.Pattern]:
+    """Each English text of the catalogue that differs from its French one, cut at its
+    ``{placeholders}`` into fragments with a word in them, as whole-word patterns."""
+    pairs = [(k, texts["en"], texts["fr"]) for k, texts in STRINGS.items() if k not in BILINGUAL]
+    pairs += [(f"status {k}", en, fr) for k, (en, fr) in STATUS_LABELS.items()]
+    pairs += [(f"controller {k}", en, fr) for k, (en, fr) in CONTROLLER_LABELS.items()]
+    fragments = {}
+    for key, english, french in pairs:
+        if english == french:
+            continue
+        for part in re.split(r"\{[^}]*\}", english):
+            part = part.strip(" :;,.()“”–—·")
+            if re.search(r"[A-Za-z]{3}", part) and part not in french:
+                fragments[f"{key}: {part}"] = re.compile(rf"(?<!\w){re.escape(part)}(?!\w)")
+    return fragments
+
+
+# Not interface text: ids, page names in URLs, icons, table data (the tables hold the data's
+# own English and French fields), chart data and field names, and the map (its popups are in
+# tests/test_i18n.py; its names and sources are data).
+SKIPPED = {"id", "page", "pageScriptHash", "icon", "arrowData", "datasets", "data", "field"}
+BILINGUAL = {"language"}  # "Language / Langue": the toggle reads in both languages
+
+
+def strings(value) -> list[str]:
+    """The strings in a proto's fields (JSON fields opened), minus :data:`SKIPPED`."""
+    if isinstance(value, dict):
+        return [s for key, item in value.items() if key not in SKIPPED for s in strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return strings(json.loads(value))
+        except ValueError:
+            pass
+    return [value] if isinstance(value, str) else []
+
+
+def visible(text: str) -> str:
+    """HTML as read: no styles, no tags; list items (sources, places) left out."""
+    text = re.sub(r"<style>.*?</style>|<li>.*?</li>", " ", text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def page_text(at: AppTest) -> str:
+    """The interface text of a page, up to the English-only provenance notes (About)."""
+    texts: list[str] = []
+    stop = t("provenance", "fr")
+
+    def walk(node) -> bool:
+        proto = getattr(node, "proto", None)
+        if proto is not None and getattr(node, "type", "") != "component_instance":
+            found = strings(json_format.MessageToDict(proto))
+            if stop in found:
+                return False
+            texts.extend(visible(s) for s in found)
+        return all(walk(child) for child in getattr(node, "children", {}).values())
+
+    for root in at._tree.children.values():  # main, sidebar…: each read up to its stop
+        walk(root)
+    return "\n".join(texts)
+
+
+def french_page(page: str | None) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "fr"
+    at.query_params["date"] = "1945-08-20"
+    at.run()
+    if page is None:  # the atlas, with its folded panels open
+        at.session_state["export_open"] = True
+        at.session_state["w_territory_notes"] = True
+        at.run()
+    else:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "atlas")
+def test_no_english_interface_string_in_french(page):
+    text = page_text(french_page(page))
+    assert "Langue" in text and "Français" in text, "the page is in French"
+    left = [name for name, pattern in english_fragments().items() if pattern.search(text)]
+    assert left == []
+
+
+def test_the_check_finds_english_when_there_is_some():
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    found = [name for name, pattern in english_fragments().items() if pattern.search(page_text(at))]
+    assert "events_panel: What happened" in found and "layers: Layers" in found
+
+
+def test_map_labels_and_legend_are_french():
+    """The map's own words (popup labels, legend rows), apart from the names and sources,
+    which are data."""
+    at = french_page(None)
+    groups = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    script = codecs.decode(groups.encode("ascii", "backslashreplace"), "unicode_escape")
+    labels = {html.unescape(x).split(NBSP + ":")[0] for x in re.findall(r"<i>([^<]*)</i>", script)}
+    legend = {html.unescape(x) for x in re.findall(r"<span>([^<]*)</span>", script)}
+    assert {"Statut", "Contrôlé par", "Validité"} <= labels
+    text = "\n".join(labels | legend)
+    assert [name for name, pattern in english_fragments().items() if pattern.search(text)] == []
