@@ -269,8 +269,12 @@ window.atlasLib = window.atlasLib || (function () {
         html: '<div style="transform:rotate(' + angle.toFixed(0) + 'deg)">' +
               '<svg width="22" height="22" viewBox="0 0 20 20"><path d="M10 1 L18 18 L10 13.5 ' +
               'L2 18 Z"/></svg></div>'});
-      var pointer = L.marker(map.containerPointToLatLng(at), {icon: icon, pane: "atlas-events",
-                                                              keyboard: true});
+      var label = document.createElement("div");
+      label.innerHTML = tip;  // trusted: escaped in Python; its text names the pointer
+      var pointer = L.marker(map.containerPointToLatLng(at), {
+        icon: icon, pane: "atlas-events", keyboard: true,
+        title: label.textContent || "\u2192", alt: label.textContent || "\u2192"
+      });
       if (tip) { pointer.bindTooltip(tip, {direction: "auto"}); }
       pointer.on("click", function () {
         map.once("moveend", function () { item.openPopup(); });
