@@ -142,6 +142,15 @@ async def session(browser, url: str, index: int, layers: list[str], start: Start
     }
 
 
+async def launch(playwright):
+    """Debian's chromium when there is one, else Playwright's own."""
+    kwargs = {"args": CHROMIUM_ARGS}
+    executable = system_chromium()
+    if executable is not None:
+        kwargs["executable_path"] = str(executable)
+    return await playwright.chromium.launch(**kwargs)
+
+
 async def _run_async(url: str, duration: float, sessions: int) -> list[dict]:
     from playwright.async_api import async_playwright
 
@@ -149,11 +158,7 @@ async def _run_async(url: str, duration: float, sessions: int) -> list[dict]:
     ids = [*atlas.default_layer_ids(), "events"]
     drawn = [i for i in ids if i != "basemap"]
     async with async_playwright() as p:
-        kwargs = {"args": CHROMIUM_ARGS}
-        executable = system_chromium()
-        if executable is not None:
-            kwargs["executable_path"] = str(executable)
-        browser = await p.chromium.launch(**kwargs)
+        browser = await launch(p)
         try:
             start = Start(sessions, duration)
             asyncio.get_running_loop().call_later(180, start.start)

@@ -20,7 +20,7 @@ from benchmarks import load
 from benchmarks.stats import Row, RssSampler, summary
 from layers.loading import load_atlas
 from layers.user_layers import MAX_BYTES, MAX_FEATURES
-from tests.harness import CHROMIUM_ARGS, PageProbe, start_streamlit, system_chromium
+from tests.harness import PageProbe, start_streamlit
 
 SCRUBBERS = 7
 DURATION = 45.0
@@ -85,11 +85,7 @@ async def _run_async(url: str, duration: float, upload: Path | None) -> tuple[li
     atlas = load_atlas()
     drawn = [i for i in [*atlas.default_layer_ids(), "events"] if i != "basemap"]
     async with async_playwright() as p:
-        kwargs = {"args": CHROMIUM_ARGS}
-        executable = system_chromium()
-        if executable is not None:
-            kwargs["executable_path"] = str(executable)
-        browser = await p.chromium.launch(**kwargs)
+        browser = await load.launch(p)
         try:
             start = load.Start(SCRUBBERS, duration)
             asyncio.get_running_loop().call_later(180, start.start)
