@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks import load
 from benchmarks.stats import Row, RssSampler, summary
 from layers.loading import load_atlas
-from layers.user_layers import MAX_BYTES, MAX_FEATURES
+from layers.reader import MAX_BYTES, MAX_FEATURES
 from tests.harness import PageProbe, start_streamlit
 
 SCRUBBERS = 7
