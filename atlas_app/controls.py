@@ -128,22 +128,18 @@ def date_controls(atlas: Atlas, lang: str) -> None:
             # On a phone the week and month steps fold in here (atlas_app/layout.css).
             with st.container(horizontal=True, gap="xsmall", key="atlas_more_steps"):
                 step_buttons(lang, prefix="b_more_", units=("month", "week"))
-            st.button(
-                t("prev_event", lang),
-                key="b_prev_event",
-                disabled=before is None,
-                on_click=state.set_date,
-                args=(before,),
-                width="stretch",
-            )
-            st.button(
-                t("next_event", lang),
-                key="b_next_event",
-                disabled=after is None,
-                on_click=state.set_date,
-                args=(after,),
-                width="stretch",
-            )
+            for label, key, target in (
+                ("prev_event", "b_prev_event", before),
+                ("next_event", "b_next_event", after),
+            ):
+                st.button(
+                    t(label, lang),
+                    key=key,
+                    disabled=target is None,
+                    on_click=state.set_date,
+                    args=(target,),
+                    width="stretch",
+                )
             st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
             st.select_slider(
                 t("speed", lang),

@@ -55,11 +55,12 @@ def _group_scripts(
     """The feature groups of ``day`` as scripts, each made once per state and slot. What
     depends on this session's uploads is kept in a bounded cache of the session."""
     user_scripts = state.session_cache("_user_group_scripts")
+    token = state.atlas_token() if atlas.user_layer_ids else ""
     scripts = []
     for spec in render.drawn_specs(atlas, layer_ids):
         key, slot = state_key(atlas, day, [spec.id]), len(scripts)
         if spec.id in atlas.user_layer_ids:
-            cache_key = (state.atlas_token(), key, lang, slot)
+            cache_key = (token, key, lang, slot)
             script = user_scripts.get(cache_key)
             if script is None:
                 group = render.layer_group(atlas, spec.id, day, lang, store)
@@ -71,7 +72,7 @@ def _group_scripts(
         scripts.append(_events_script(atlas, store, shipped, day, lang, len(scripts)))
     slot, ids = len(scripts), tuple(layer_ids)
     if atlas.user_layer_ids:
-        cache_key = ("overlay", state.atlas_token(), day, ids, lang, slot)
+        cache_key = ("overlay", token, day, ids, lang, slot)
         script = user_scripts.get(cache_key)
         if script is None:
             group = render.overlay_group(atlas, day, list(ids), lang)

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 
 from layers.i18n import controller_label, status_label, t
+from layers.validate import STATUSES
 
 CONTROLLER_COLOURS = {
     "Japan": "#D55E00",
@@ -70,19 +71,9 @@ SVG_HATCHES = {
     "||": "vertical",
     "--": "horizontal",
 }
-# Legend order: controllers, then statuses, in these orders (unknown ones last, by name).
-STATUS_ORDER = (
-    "sovereign_state",
-    "integral_territory",
-    "colony",
-    "leased_territory",
-    "puppet_state",
-    "satellite_state",
-    "military_occupation",
-    "foreign_garrison",
-    "base_area",
-    "contested",
-)
+# Legend order: controllers as in CONTROLLER_COLOURS, then statuses in the contract's order
+# (unknown ones last, by name).
+STATUS_ORDER = STATUSES
 
 ROUTE_COLOURS = {
     "transfer": "#332288",

@@ -28,7 +28,7 @@ from layers.sources import citation_problem, registry_file_problems
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 CATALOGUE = "catalogue.json"
 
-STATUSES = (
+STATUSES = (  # in the legend's order (layers/style.py)
     "sovereign_state",
     "integral_territory",
     "colony",
@@ -36,9 +36,9 @@ STATUSES = (
     "puppet_state",
     "satellite_state",
     "military_occupation",
-    "contested",
     "foreign_garrison",
     "base_area",
+    "contested",
 )
 CONTROLLERS = (
     "Japan",
