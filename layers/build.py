@@ -290,12 +290,14 @@ def build_cells(
     kurils = _kuril_islands(ussr)
     tuva = extend_unit(russia_units, ["RU.TU"], ussr)
 
+    tibet = extend_unit(china_units, ["CN.XZ"], china)
     cells = {
         "manchukuo": minus(northeast, kwantung),
         "kwantung": kwantung,
         "mengjiang_core": minus(claim, mengjiang_west),
         "mengjiang_west": mengjiang_west,
-        "china_rest": minus(minus(china, northeast), claim),
+        "china_rest": minus(minus(minus(china, northeast), claim), tibet),
+        "tibet": tibet,
         "mongolia": minus(countries["Mongolia"], khalkhin_gol),
         "khalkhin_gol": khalkhin_gol,
         "korea_northeast": korea_northeast,

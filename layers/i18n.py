@@ -359,6 +359,10 @@ STATUS_LABELS = {
     "leased_territory": ("leased territory", "territoire à bail"),
     "puppet_state": ("puppet state", "État fantoche"),
     "satellite_state": ("satellite state", "État satellite"),
+    "de_facto_state": (
+        "de facto independent, claimed by China",
+        "indépendant de fait, revendiqué par la Chine",
+    ),
     "military_occupation": ("military occupation", "occupation militaire"),
     "contested": ("contested / invaded", "contesté / envahi"),
     "foreign_garrison": (
@@ -380,6 +384,7 @@ CONTROLLER_LABELS = {
     "Thailand": ("Thailand", "Thaïlande"),
     "Portugal": ("Portugal", "Portugal"),
     "CCP": ("Chinese Communist Party", "Parti communiste chinois"),
+    "Tibet": ("Tibet", "Tibet"),
 }
 
 

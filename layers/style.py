@@ -33,6 +33,7 @@ CONTROLLER_COLOURS = {
     "Thailand": "#8FA03A",
     "Portugal": "#7A6A4F",
     "CCP": "#A8232B",
+    "Tibet": "#BC8F8F",
 }
 # Japan's dependencies in lighter, related hues (same family, distinct lightness).
 JAPAN_STATUS_COLOURS = {
@@ -57,6 +58,7 @@ STATUS_PATTERNS = {
     "base_area": ("6 3", "\\\\", 0.45),
     "leased_territory": ("5 3", "||", 0.55),
     "integral_territory": (None, "--", 0.55),
+    "de_facto_state": ("1 4", "++", 0.45),
 }
 DEFAULT_PATTERN = (None, None, 0.55)
 # matplotlib hatch → the name of the web map's SVG pattern (layers/map_elements.py draws them).

@@ -35,6 +35,7 @@ STATUSES = (  # in the legend's order (layers/style.py)
     "leased_territory",
     "puppet_state",
     "satellite_state",
+    "de_facto_state",
     "military_occupation",
     "foreign_garrison",
     "base_area",
@@ -53,6 +54,7 @@ CONTROLLERS = (
     "Thailand",
     "Portugal",
     "CCP",
+    "Tibet",
 )
 KINDS = ("base", "territory", "route", "line", "point", "event")
 GEOMETRY_TYPES = {

@@ -52,6 +52,10 @@ def controllers(atlas, day: str, lat: float, lon: float) -> list[str]:
         (29.08, 119.65, "1942-09-15", "Japan"),  # Kinhwa kept
         (36.59, 109.49, "1941-06-01", "CCP"),  # Yan'an
         (32.32, 118.78, "1945-09-20", "ROC"),  # Nanking after the surrender of 9 September
+        (29.65, 91.10, "1941-04-13", "Tibet"),  # Lhasa: de facto independent, claimed by China
+        (29.65, 91.10, "1946-04-13", "Tibet"),
+        (31.14, 97.18, "1943-01-01", "Tibet"),  # Chamdo, west of the upper Yangtze
+        (30.05, 101.96, "1943-01-01", "ROC"),  # Kangding, capital of Xikang province
     ],
 )
 def test_controller_of_places_by_date(atlas, lat, lon, day, controller):
