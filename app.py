@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas_app import controls, mapview, panels, state
+from atlas_app import controls, mapview, page, panels, session
 from atlas_app.export_panel import export_panel
 from layers.i18n import t
 from layers.model import Atlas
@@ -28,29 +28,29 @@ def live_section(atlas: Atlas, lang: str) -> None:
             controls.advance_play()
         controls_box, map_box = st.container(), st.container(key="atlas_map")
         with map_box:  # drawn first (placed below the controls): its update leaves first
-            day = st.session_state[state.DATE]
-            layer_ids = st.session_state[state.LAYERS]
+            day = st.session_state[session.DATE]
+            layer_ids = st.session_state[session.LAYERS]
             result = mapview.show_map(
                 atlas,
                 day,
                 layer_ids,
                 lang,
-                st.session_state[state.BASEMAP],
+                st.session_state[session.BASEMAP],
                 key=MAP_KEY,
                 view=mapview.mount_view(),
             )
             mapview.remember_view(result)
         with controls_box:
             controls.date_controls(atlas, lang)
-        panels.events_panel(atlas, day, lang, on_jump=state.set_date)
+        panels.events_panel(atlas, day, lang, on_jump=session.set_date)
         panels.territory_notes(atlas, day, layer_ids, lang)
-        state.sync_url(atlas)
+        session.sync_url(atlas)
 
     live()
 
 
-atlas = state.setup_page("app_title", map_page=True)
-lang = state.lang()
+atlas = page.setup_page("app_title", map_page=True)
+lang = session.lang()
 st.html(f"<style>{LAYOUT_CSS.read_text(encoding='utf-8')}</style>")
 controls.sidebar(atlas, lang)
 panels.problems_panel(atlas, lang)

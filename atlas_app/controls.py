@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from atlas_app import state
+from atlas_app import page, session
 from layers.i18n import format_date, localised, t
 from layers.loading import geodata_folder
 from layers.map_features import feature_rows
@@ -68,20 +68,20 @@ def sidebar(atlas: Atlas, lang: str) -> None:
     titles = {s.id: s.title(lang) for s in atlas.specs()} | {EVENTS_ID: t("events_layer", lang)}
     for layer_id in order:
         key = f"w_layer_{layer_id}"
-        st.session_state[key] = layer_id in st.session_state[state.LAYERS]
+        st.session_state[key] = layer_id in st.session_state[session.LAYERS]
         side.checkbox(
-            state.plain(titles[layer_id]), key=key, on_change=_toggle_layer, args=(layer_id, key)
+            page.plain(titles[layer_id]), key=key, on_change=_toggle_layer, args=(layer_id, key)
         )
-    st.session_state["w_basemap"] = st.session_state[state.BASEMAP]
+    st.session_state["w_basemap"] = st.session_state[session.BASEMAP]
     side.radio(
         t("basemap", lang),
         BASEMAPS,
         format_func=lambda b: t("basemap_embedded" if b == "atlas" else f"basemap_{b}", lang),
         key="w_basemap",
         on_change=_copy,
-        args=("w_basemap", state.BASEMAP),
+        args=("w_basemap", session.BASEMAP),
     )
-    if st.session_state[state.BASEMAP] != "atlas":
+    if st.session_state[session.BASEMAP] != "atlas":
         side.caption(t("online_note", lang))
 
 
@@ -89,7 +89,7 @@ def date_slider(
     lang: str, key: str = "w_date", width: int | str = "stretch", label: str = "visible"
 ) -> None:
     """The atlas date slider (one day a step), bound to the date shared by every page."""
-    st.session_state[key] = st.session_state[state.DATE]
+    st.session_state[key] = st.session_state[session.DATE]
     st.slider(
         t("date", lang),
         min_value=ATLAS_START,
@@ -97,7 +97,7 @@ def date_slider(
         step=dt.timedelta(days=1),
         format="YYYY-MM-DD",
         key=key,
-        on_change=lambda: state.set_date(st.session_state[key]),
+        on_change=lambda: session.set_date(st.session_state[key]),
         width=width,
         label_visibility=label,
     )
@@ -107,7 +107,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
     """One compact row above the map: the slider, step buttons, play, the event picker and,
     folded in a popover, the previous/next event and the playback speed. The row wraps on a
     narrow screen (layout: atlas_app/layout.css)."""
-    day = st.session_state[state.DATE]
+    day = st.session_state[session.DATE]
     row = st.container(horizontal=True, vertical_alignment="center", key="atlas_controls")
     with row:
         date_slider(lang, width=180, label="collapsed")
@@ -136,7 +136,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
                     t(label, lang),
                     key=key,
                     disabled=target is None,
-                    on_click=state.set_date,
+                    on_click=session.set_date,
                     args=(target,),
                     width="stretch",
                 )
@@ -160,8 +160,8 @@ def step_buttons(lang: str, prefix: str = "b_", units: tuple[str, ...] = ()) -> 
         st.button(
             t(label, lang),
             key=f"{prefix}{label}",
-            on_click=lambda u=unit, a=amount: state.set_date(
-                shift_date(st.session_state[state.DATE], u, a)
+            on_click=lambda u=unit, a=amount: session.set_date(
+                shift_date(st.session_state[session.DATE], u, a)
             ),
         )
 
@@ -173,7 +173,7 @@ def event_picker(atlas: Atlas, lang: str, label: str = "visible") -> None:
     def jump() -> None:
         chosen = st.session_state.get("w_jump")
         if chosen in labels:
-            state.set_date(labels[chosen][1])
+            session.set_date(labels[chosen][1])
         st.session_state["w_jump"] = None
 
     st.selectbox(
@@ -204,30 +204,30 @@ def advance_play() -> None:
     if now - st.session_state.get("_play_tick", 0.0) < PLAY_INTERVAL * 0.8:
         return
     st.session_state["_play_tick"] = now
-    day = st.session_state[state.DATE]
+    day = st.session_state[session.DATE]
     if day >= ATLAS_END:
         st.session_state[PLAYING] = False
         st.rerun(scope="app")
-    state.set_date(day + dt.timedelta(days=st.session_state.get(SPEED, 7)))
+    session.set_date(day + dt.timedelta(days=st.session_state.get(SPEED, 7)))
 
 
 def _toggle_play() -> None:
     playing = not st.session_state.get(PLAYING, False)
     st.session_state[PLAYING] = playing
     st.session_state["_play_tick"] = time.monotonic()
-    if playing and st.session_state[state.DATE] >= ATLAS_END:
-        state.set_date(ATLAS_START)
+    if playing and st.session_state[session.DATE] >= ATLAS_END:
+        session.set_date(ATLAS_START)
     st.session_state[FULL_RERUN] = True  # the playback timer is set on the whole page
 
 
 def _toggle_layer(layer_id: str, key: str) -> None:
-    chosen = set(st.session_state[state.LAYERS])
+    chosen = set(st.session_state[session.LAYERS])
     if st.session_state[key]:
         chosen.add(layer_id)
     else:
         chosen.discard(layer_id)
-    order = [s.id for s in state.session_atlas().specs()] + [EVENTS_ID]
-    st.session_state[state.LAYERS] = [i for i in order if i in chosen]
+    order = [s.id for s in session.session_atlas().specs()] + [EVENTS_ID]
+    st.session_state[session.LAYERS] = [i for i in order if i in chosen]
 
 
 def _copy(widget_key: str, state_key: str) -> None:

@@ -12,8 +12,8 @@ import shutil
 
 import streamlit as st
 
-from atlas_app import state
-from atlas_app.state import plain
+from atlas_app import session
+from atlas_app.page import plain
 from layers.i18n import NNBSP, decimal, t
 from layers.model import ATLAS_END, ATLAS_START, Atlas
 
@@ -52,7 +52,7 @@ def export_panel(atlas: Atlas, lang: str) -> None:
 
 def export_bounds() -> tuple[float, float, float, float] | None:
     """(W, S, E, N) of the main map's current view, kept within the world; None before one."""
-    bounds = st.session_state.get(state.BOUNDS)
+    bounds = st.session_state.get(session.BOUNDS)
     if not bounds:
         return None
     west, south, east, north = bounds
@@ -94,7 +94,7 @@ def image_tab(atlas: Atlas, lang: str) -> None:
     else:
         st.caption(t("export_area_default", lang))
     if st.button(t("export_render", lang), key="export_image"):
-        day = st.session_state[state.DATE]
+        day = st.session_state[session.DATE]
         _run(
             "image",
             "layers.static",
@@ -115,7 +115,7 @@ def image_tab(atlas: Atlas, lang: str) -> None:
 
 
 def timelapse_tab(atlas: Atlas, lang: str) -> None:
-    day = st.session_state[state.DATE]
+    day = st.session_state[session.DATE]
     start_col, end_col, step_col, fmt_col = st.columns(4)
     start = start_col.date_input(
         t("export_from", lang), day, ATLAS_START, ATLAS_END, key="timelapse_from"
@@ -184,7 +184,7 @@ def html_tab(atlas: Atlas, lang: str) -> None:
 
 def _layer_ids(atlas: Atlas) -> list[str]:
     known = set(atlas.layers) | {"events"}
-    return [i for i in st.session_state[state.LAYERS] if i in known]
+    return [i for i in st.session_state[session.LAYERS] if i in known]
 
 
 def _run(kind: str, module: str, function: str, file_name: str, ui_lang: str, /, *args, **kwargs):

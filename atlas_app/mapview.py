@@ -13,7 +13,7 @@ import datetime as dt
 
 import streamlit as st
 
-from atlas_app import mapcomponent, state
+from atlas_app import assets, mapcomponent, session
 from layers import render
 from layers.loading import geodata_folder
 from layers.model import Atlas, state_key
@@ -54,8 +54,8 @@ def _group_scripts(
 ) -> list[str]:
     """The feature groups of ``day`` as scripts, each made once per state and slot. What
     depends on this session's uploads is kept in a bounded cache of the session."""
-    user_scripts = state.session_cache("_user_group_scripts")
-    token = state.atlas_token() if atlas.user_layer_ids else ""
+    user_scripts = session.session_cache("_user_group_scripts")
+    token = session.atlas_token() if atlas.user_layer_ids else ""
     scripts = []
     for spec in render.drawn_specs(atlas, layer_ids):
         key, slot = state_key(atlas, day, [spec.id]), len(scripts)
@@ -114,17 +114,17 @@ def show_map(
 def _shipped() -> tuple[render.GeometryStore | None, str]:
     """The geometry store, and a token naming the shipped data and store (for cache keys)."""
     folder = str(geodata_folder())
-    store = state.geometry_store(folder)
+    store = assets.geometry_store(folder)
     return store, f"{folder}|{store.url if store else ''}"
 
 
 def mount_view() -> tuple[float, float, int] | None:
     """The view to open the map at: fixed when the map mounts (first run, new language or
     base map), so reruns never fight the user's panning."""
-    mount = (st.session_state[state.LANG], st.session_state[state.BASEMAP])
-    if st.session_state.get(state.MOUNT) != mount:
-        st.session_state[state.MOUNT] = mount
-        st.session_state[MOUNT_VIEW] = st.session_state.get(state.VIEW)
+    mount = (st.session_state[session.LANG], st.session_state[session.BASEMAP])
+    if st.session_state.get(session.MOUNT) != mount:
+        st.session_state[session.MOUNT] = mount
+        st.session_state[MOUNT_VIEW] = st.session_state.get(session.VIEW)
     return st.session_state[MOUNT_VIEW]
 
 
@@ -135,10 +135,10 @@ def remember_view(result: dict | None) -> None:
     center, zoom, bounds = result.get("center"), result.get("zoom"), result.get("bounds")
     if center and isinstance(zoom, (int, float)):
         lon = (center["lng"] + 180) % 360 - 180
-        st.session_state[state.VIEW] = (round(center["lat"], 3), round(lon, 3), int(zoom))
+        st.session_state[session.VIEW] = (round(center["lat"], 3), round(lon, 3), int(zoom))
     if bounds and bounds.get("_southWest", {}).get("lat") is not None:
         south_west, north_east = bounds["_southWest"], bounds["_northEast"]
-        st.session_state[state.BOUNDS] = (
+        st.session_state[session.BOUNDS] = (
             south_west["lng"],
             south_west["lat"],
             north_east["lng"],

@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from atlas_app import state
-from atlas_app.state import plain
+from atlas_app import session
+from atlas_app.page import plain
 from layers import render
 from layers.eventtext import describe_time, escape, source_html
 from layers.i18n import colon, controller_label, format_date, localised, status_label, t
@@ -137,11 +137,11 @@ def territory_notes(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str)
     key = state_key(atlas, day, ids)
     with panel:
         if atlas.user_layer_ids:  # this session's uploads: its own bounded cache
-            notes = state.session_cache("_territory_notes")
-            text = notes.get((state.atlas_token(), key, lang))
+            notes = session.session_cache("_territory_notes")
+            text = notes.get((session.atlas_token(), key, lang))
             if text is None:
                 text = territory_markdown(atlas, day, key, lang)
-                notes.put((state.atlas_token(), key, lang), text)
+                notes.put((session.atlas_token(), key, lang), text)
         else:
             text = _territory_markdown(atlas, day, str(geodata_folder()), key, lang)
         st.markdown(text)

@@ -42,14 +42,15 @@ def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
     _quiet_streamlit()
     import streamlit as st
 
-    from atlas_app import mapcomponent, mapview, state
+    from atlas_app import assets, mapcomponent, mapview
     from layers import render
+    from layers.loading import geodata_folder
 
     _quiet_streamlit()
     st.cache_resource.clear()
-    folder = str(state.geodata_folder())
-    atlas = state.shipped_atlas(folder)
-    store = state.geometry_store(folder)
+    folder = str(geodata_folder())
+    atlas = assets.shipped_atlas(folder)
+    store = assets.geometry_store(folder)
     ids = [*atlas.default_layer_ids(), render.EVENTS_ID]
     rng = random.Random(1941)
     days = sorted(

@@ -9,30 +9,30 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from atlas_app import state
+from atlas_app import page, session
 from atlas_app.timeline import event_table, territory_spans
 from layers.i18n import format_date, t, vega_locale
 from layers.style import TEXT
 
-atlas = state.setup_page("timeline_title")
-lang = state.lang()
+atlas = page.setup_page("timeline_title")
+lang = session.lang()
 st.caption(t("timeline_intro", lang))
-st.info(t("atlas_date", lang, date=format_date(st.session_state[state.DATE], lang)))
-state.link_to_atlas()
+st.info(t("atlas_date", lang, date=format_date(st.session_state[session.DATE], lang)))
+page.link_to_atlas()
 
 
 def select_event(days: list[dt.date]) -> None:
     """A row picked in the event table sets the atlas date."""
     rows = st.session_state["timeline_table"].selection.rows
     if rows:
-        state.set_date(days[rows[0]])
+        session.set_date(days[rows[0]])
 
 
 def select_bar() -> None:
     """A bar clicked in the chart sets the atlas date to when that state began."""
     chosen = st.session_state["timeline_gantt"].selection.get("bar") or []
     if chosen and chosen[0].get("start_iso"):
-        state.set_date(dt.date.fromisoformat(chosen[0]["start_iso"]))
+        session.set_date(dt.date.fromisoformat(chosen[0]["start_iso"]))
 
 
 st.subheader(t("timeline_events", lang))
@@ -57,13 +57,13 @@ st.dataframe(
 pick, go = st.columns([4, 1], vertical_alignment="bottom")
 labels = dict(zip(events["id"], events["date"] + " — " + events["title"], strict=True))
 if st.session_state.get("timeline_pick") not in labels:  # first visit: the next event
-    upcoming = events.index[events["day"] >= st.session_state[state.DATE]]
+    upcoming = events.index[events["day"] >= st.session_state[session.DATE]]
     st.session_state["timeline_pick"] = events["id"].iloc[int(upcoming[0]) if len(upcoming) else 0]
 chosen = pick.selectbox(  # no default that follows the date: the pick stays what was picked
     t("jump_to_event", lang), list(labels), format_func=labels.get, key="timeline_pick"
 )
 if go.button(t("show_on_atlas", lang), key="timeline_go", width="stretch"):
-    state.set_date(events.loc[events["id"] == chosen, "day"].iloc[0])
+    session.set_date(events.loc[events["id"] == chosen, "day"].iloc[0])
     st.switch_page("app.py")
 
 st.subheader(t("timeline_gantt", lang))
@@ -115,7 +115,7 @@ if not spans.empty:
         )
         .add_params(bar)
     )
-    today = pd.DataFrame({"day": [pd.Timestamp(st.session_state[state.DATE])]})
+    today = pd.DataFrame({"day": [pd.Timestamp(st.session_state[session.DATE])]})
     rule = alt.Chart(today).mark_rule(color=TEXT, strokeDash=[4, 3]).encode(x="day:T")
     chart = (bars + rule).properties(height=alt.Step(20))
     if vega_locale(lang):  # French months on the time axis ("juillet", not "July")
@@ -128,4 +128,4 @@ if not spans.empty:
         selection_mode=["bar"],
         key="timeline_gantt",
     )
-state.sync_url(atlas)
+session.sync_url(atlas)

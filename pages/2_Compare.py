@@ -7,19 +7,19 @@ import datetime as dt
 
 import streamlit as st
 
-from atlas_app import mapview, state
+from atlas_app import mapview, page, session
 from layers.i18n import format_date, t
 from layers.model import ATLAS_END, ATLAS_START
 
-atlas = state.setup_page("compare_title")
-lang = state.lang()
+atlas = page.setup_page("compare_title")
+lang = session.lang()
 st.caption(t("compare_intro", lang))
-state.link_to_atlas()
+page.link_to_atlas()
 
 # The left map follows the atlas date; the right one has its own (1945-09-02 by default).
 sides = (
-    (state.DATE, "compare_left", "w_compare_left"),
-    (state.DATE2, "compare_right", "w_compare_right"),
+    (session.DATE, "compare_left", "w_compare_left"),
+    (session.DATE2, "compare_right", "w_compare_right"),
 )
 columns = st.columns(2)
 for column, (state_key, label_key, widget_key) in zip(columns, sides, strict=True):
@@ -41,12 +41,12 @@ for column, (state_key, label_key, widget_key) in zip(columns, sides, strict=Tru
         mapview.show_map(
             atlas,
             day,
-            st.session_state[state.LAYERS],
+            st.session_state[session.LAYERS],
             lang,
-            st.session_state[state.BASEMAP],
+            st.session_state[session.BASEMAP],
             key=f"map_{label_key}",
             height=560,
             returned=[],
             sync=True,
         )
-state.sync_url(atlas, with_date2=True)
+session.sync_url(atlas, with_date2=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas_app import controls, state
+from atlas_app import controls, page, session
 from atlas_app.data_tables import attribute_table, events_csv, snapshot_geojson
-from atlas_app.state import plain
+from atlas_app.page import plain
 from layers.i18n import format_date, t
 from layers.model import snapshot
 from layers.user_layers import read_upload
@@ -19,12 +19,12 @@ from layers.validate import Problem
 
 MAX_PROBLEMS_SHOWN = 500  # an upload's problems listed on the page (all are counted)
 
-atlas = state.setup_page("data_title")
-lang = state.lang()
-state.link_to_atlas()
+atlas = page.setup_page("data_title")
+lang = session.lang()
+page.link_to_atlas()
 
 controls.date_slider(lang, key="w_data_date")
-day = st.session_state[state.DATE]
+day = st.session_state[session.DATE]
 st.caption(t("data_intro", lang, date=format_date(day, lang)))
 
 tables = st.container()  # filled last, so a layer uploaded below shows at once
@@ -63,7 +63,7 @@ def read_uploaded(upload) -> tuple[str | None, int, list[Problem], int]:
         data = upload.getvalue()
         layer, problems = read_upload(upload.name, data)
         if layer is not None:
-            state.add_user_layer(layer, data)
+            session.add_user_layer(layer, data)
     except Exception:
         logging.getLogger(__name__).exception("reading an upload failed")
         layer, problems = None, [Problem(upload.name, "", "file", "could not be read")]
@@ -117,18 +117,18 @@ if upload is not None:
     if problems:
         show_problems(problems, total, upload.name, rejected=layer_id is None)
 
-for layer in state.user_layers():
+for layer in session.user_layers():
     name, remove = st.columns([4, 1], vertical_alignment="center")
     name.markdown(f"**{plain(layer.spec.title(lang))}** · {len(layer.frame)}")
     remove.button(
         t("remove", lang),
         key=f"remove_{layer.spec.id}",
-        on_click=state.remove_user_layer,
+        on_click=session.remove_user_layer,
         args=(layer.spec.id,),
     )
-atlas = state.session_atlas()
+atlas = session.session_atlas()
 with tables:
-    layer_ids = [i for i in st.session_state[state.LAYERS] if i in atlas.layers]
+    layer_ids = [i for i in st.session_state[session.LAYERS] if i in atlas.layers]
     shown = snapshot(atlas, day, layer_ids)
     left, right = st.columns(2)
     left.download_button(
@@ -152,4 +152,4 @@ with tables:
                 st.caption(t("no_features", lang))
             else:
                 st.dataframe(attribute_table(frame), hide_index=True, width="stretch")
-state.sync_url(atlas)
+session.sync_url(atlas)

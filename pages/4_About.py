@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app import state
+from atlas_app import page, session
 from layers.eventtext import escape
 from layers.i18n import french_spacing, source_kind_label, t
 from layers.loading import geodata_folder
@@ -74,8 +74,8 @@ ci-dessous). Pour essayer une couche sans changer l'atlas, téléversez-la sur l
 """,
 }
 
-atlas = state.setup_page("about_title")
-lang = state.lang()
+atlas = page.setup_page("about_title")
+lang = session.lang()
 st.markdown(french_spacing(ABOUT[lang]) if lang == "fr" else ABOUT[lang])
 st.divider()
 st.subheader(t("source_registry", lang))
@@ -94,4 +94,4 @@ if provenance.exists():
         st.caption(t("english_only", lang))
     text = provenance.read_text(encoding="utf-8")
     st.markdown(text.split("\n", 1)[1] if text.startswith("# ") else text)
-state.sync_url(atlas)
+session.sync_url(atlas)

@@ -172,10 +172,10 @@ def test_an_uploaded_layer_is_drawn_on_the_map_for_this_session_only():
 
 
 def test_an_upload_s_map_groups_stay_in_a_bounded_cache_of_its_session(monkeypatch):
-    from atlas_app import state
+    from atlas_app import session
     from layers.lru import LRU
 
-    monkeypatch.setattr(state, "SESSION_CACHE_LIMIT", 3)
+    monkeypatch.setattr(session, "SESSION_CACHE_LIMIT", 3)
     at = upload_page("daily.geojson", geojson_bytes([a_feature("area_1")]))
     at.switch_page("app.py").run()
     for day in range(1, 8):  # seven dates: more groups than the limit

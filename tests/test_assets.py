@@ -1,4 +1,4 @@
-"""The app's shared state helpers that need no running session."""
+"""The served assets: the geometry store written under static/."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gzip
 import os
 import time
 
-from atlas_app.state import write_store
+from atlas_app.assets import write_store
 
 
 def test_the_store_and_its_plain_copy_are_kept_and_other_data_sets_swept(tmp_path):
