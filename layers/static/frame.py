@@ -4,6 +4,7 @@ labels, placed where they clash with nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 
 import numpy as np
@@ -22,6 +23,8 @@ from layers.static.projection import geometry
 from layers.static.scaffold import Scaffold
 from layers.static.strokes import PX, dashes
 
+FIRST_RANK = 1  # label priority of the largest cities, placed before territory names
+
 
 def draw(scaffold: Scaffold, atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> str:
     """Draw the layers of ``day`` on the scaffold (emptied first); return the title."""
@@ -39,11 +42,13 @@ def draw(scaffold: Scaffold, atlas: Atlas, day: dt.date, layer_ids: list[str], l
         frame.cities(state["cities"])
     if EVENTS in layer_ids:
         frame.events(events_shown(atlas, day, scaffold.view))
-    frame.finish()
+    frame.draw_markers()
+    frame.place_pending(up_to=FIRST_RANK)  # the largest cities keep their names first
     for layer_id, features in state.items():
         spec = atlas.layers[layer_id].spec
         if spec.kind == "territory":
             frame.territory_labels(features, spec.title(lang))
+    frame.place_pending()  # then smaller cities and event dates, where room is left
     frame.labels.draw(zorder=9)
     title = t("title_on", lang, date=format_date(day, lang))
     scaffold.title.set_text(title)
@@ -166,8 +171,8 @@ class Frame:
             job = (label, x, y, 5.8 * self.u, "normal", "italic", size * 0.45 + 1)
             self.pending.append(((1.5, -lat), job))
 
-    def finish(self) -> None:
-        """Draw the point symbols, then place the labels waiting for room, most important first."""
+    def draw_markers(self) -> None:
+        """Draw the point symbols (their boxes are already taken)."""
         for (marker, size, face, edge, zorder), points in self.markers.items():
             xs, ys = zip(*points, strict=True)
             line = Line2D(
@@ -182,7 +187,13 @@ class Frame:
                 zorder=zorder,
             )
             self.ax.add_artist(line)
-        for _, (label, x, y, size, weight, style_, gap) in sorted(self.pending, key=lambda p: p[0]):
+
+    def place_pending(self, up_to: float = math.inf) -> None:
+        """Place the labels waiting for room whose priority is at most ``up_to``, most
+        important first; the others keep waiting."""
+        now = sorted((p for p in self.pending if p[0][0] <= up_to), key=lambda p: p[0])
+        self.pending = [p for p in self.pending if p[0][0] > up_to]
+        for _, (label, x, y, size, weight, style_, gap) in now:
             widest = self.widest.get((round(x / 2000), round(y / 2000)), 0.0)
             gap = max(gap, widest * 0.6 + 1.0)
             self._beside(label, x, y, size, weight=weight, style_=style_, gap=gap)
@@ -200,6 +211,9 @@ class Frame:
             names = [label]
             if layer_title and layer_title != label and layer_title in label:
                 names.append(layer_title)
+            short = label.split(" (")[0]  # "Korea (Chōsen)" → "Korea" where the whole fails
+            if short and short not in names:
+                names.append(short)
             native = text(props.get("name_native"))
             options = []
             for each in names:
