@@ -291,13 +291,15 @@ def build_cells(
     tuva = extend_unit(russia_units, ["RU.TU"], ussr)
 
     tibet = extend_unit(china_units, ["CN.XZ"], china)
+    guangzhouwan = inter(china, region("region_guangzhouwan"))
     cells = {
         "manchukuo": minus(northeast, kwantung),
         "kwantung": kwantung,
         "mengjiang_core": minus(claim, mengjiang_west),
         "mengjiang_west": mengjiang_west,
-        "china_rest": minus(minus(minus(china, northeast), claim), tibet),
+        "china_rest": minus(minus(minus(minus(china, northeast), claim), tibet), guangzhouwan),
         "tibet": tibet,
+        "guangzhouwan": guangzhouwan,
         "mongolia": minus(countries["Mongolia"], khalkhin_gol),
         "khalkhin_gol": khalkhin_gol,
         "korea_northeast": korea_northeast,

@@ -42,6 +42,11 @@ DILI = (-8.56, 125.57)
 KUCHING = (1.56, 110.34)
 TOKYO = (35.68, 139.69)
 PORT_BLAIR = (11.67, 92.74)
+FORT_BAYARD = (21.2, 110.4)  # Zhanjiang (Xiashan), seat of Kwangchowan
+DONGHAI = (21.02, 110.4)  # Donghai island, in the lease
+NAOZHOU = (20.92, 110.6)
+SUIXI = (21.38, 110.25)  # county seat left to China by the 1899 convention
+LEIZHOU = (20.91, 110.09)
 
 TERRITORY_LAYERS = [
     "indochina",
@@ -54,6 +59,7 @@ TERRITORY_LAYERS = [
     "portuguese_timor",
     "hong_kong",
     "macau",
+    "guangzhouwan",
     "andaman_nicobar",
     "japan",
     "china",
@@ -142,6 +148,32 @@ def test_northern_malay_states_thai_from_october_1943(atlas):
 @pytest.mark.parametrize("day", ["1939-05-11", "1942-06-01", "1944-01-01", "1946-05-02"])
 def test_macau_always_portuguese(atlas, day):
     assert holder(atlas, day, MACAU) == ("Portugal", "colony")
+
+
+@pytest.mark.parametrize("place", [FORT_BAYARD, DONGHAI, NAOZHOU])
+def test_kwangchowan_french_then_japanese_then_chinese(atlas, place):
+    assert holder(atlas, "1939-06-01", place) == ("France", "leased_territory")
+    assert holder(atlas, "1942-06-01", place) == ("France", "leased_territory")
+    assert holder(atlas, "1943-06-01", place) == ("Japan", "military_occupation")
+    assert holder(atlas, "1945-05-01", place) == ("Japan", "military_occupation")
+    assert holder(atlas, "1945-09-01", place) == ("Japan", "military_occupation")
+    assert holder(atlas, "1945-10-15", place) == ("ROC", "sovereign_state")
+
+
+def test_kwangchowan_is_small_and_cut_out_of_china(atlas):
+    area = _area_km2(atlas, "guangzhouwan", "1942-06-01", "guangzhouwan_french")
+    assert 842 <= area <= 1300  # land 842 km² (Priestley) to about 1,300 with the bay
+    for day in ("1942-06-01", "1943-06-01", "1945-10-15"):
+        lease = atlas.layers["guangzhouwan"].on(D(day)).union_all()
+        china = atlas.layers["china"].on(D(day)).union_all()
+        overlap = gpd.GeoSeries([lease.intersection(china)], crs=4326).to_crs(6933)
+        assert overlap.area.iloc[0] < 1e3, day  # under 0.001 km²: borders only
+        assert lease.boundary.intersection(china.boundary).length > 0.1, day
+    for place in (SUIXI, LEIZHOU):  # Guangdong outside the lease stays in China's features
+        assert holder(atlas, "1942-06-01", place)[0] == "ROC"
+        assert "guangzhouwan" not in {
+            t["layer"] for t in territory_at(atlas, D("1942-06-01"), place[1], place[0])
+        }
 
 
 def test_okinawa_contested_during_the_battle_and_cut_from_japan(atlas):
