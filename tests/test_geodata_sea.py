@@ -47,6 +47,10 @@ DONGHAI = (21.02, 110.4)  # Donghai island, in the lease
 NAOZHOU = (20.92, 110.6)
 SUIXI = (21.38, 110.25)  # county seat left to China by the 1899 convention
 LEIZHOU = (20.91, 110.09)
+KENGTUNG = (21.29, 99.60)
+TACHILEIK = (20.45, 99.88)
+MONG_PAN = (20.32, 98.37)  # the state's seat, west of the Salween
+TAUNGGYI = (20.78, 97.04)
 
 TERRITORY_LAYERS = [
     "indochina",
@@ -145,6 +149,22 @@ def test_northern_malay_states_thai_from_october_1943(atlas):
     assert holder(atlas, "1946-01-01", ALOR_SETAR)[0] == "UK"
 
 
+def test_kengtung_thai_from_may_1942_annexed_1943_returned_1945(atlas):
+    assert holder(atlas, "1941-06-01", KENGTUNG) == ("UK", "colony")
+    assert holder(atlas, "1942-05-22", KENGTUNG) == ("UK", "contested")
+    assert holder(atlas, "1942-05-22", TAUNGGYI) == ("Japan", "military_occupation")
+    for place in (KENGTUNG, TACHILEIK):
+        assert holder(atlas, "1942-06-15", place) == ("Thailand", "military_occupation")
+        assert holder(atlas, "1944-01-01", place) == ("Thailand", "integral_territory")
+        assert holder(atlas, "1945-09-01", place) == ("UK", "military_occupation")
+        assert holder(atlas, "1946-01-01", place) == ("UK", "colony")
+    # West of the Salween stays Japanese-held Burma, Mong Pan's seat included.
+    for place in (MONG_PAN, TAUNGGYI):
+        assert holder(atlas, "1944-01-01", place) == ("Japan", "puppet_state")
+    area = _area_km2(atlas, "thailand", "1944-01-01", "thailand_saharat_thai_doem")
+    assert 30_000 < area < 45_000  # Kengtung (about 31,000 km²) and trans-Salween Mong Pan
+
+
 @pytest.mark.parametrize("day", ["1939-05-11", "1942-06-01", "1944-01-01", "1946-05-02"])
 def test_macau_always_portuguese(atlas, day):
     assert holder(atlas, day, MACAU) == ("Portugal", "colony")
@@ -189,9 +209,11 @@ def test_okinawa_contested_during_the_battle_and_cut_from_japan(atlas):
     [
         "1940-01-01",
         "1941-12-15",
+        "1942-05-22",
         "1942-06-01",
         "1943-12-01",
         "1945-03-20",
+        "1945-08-15",
         "1945-08-25",
         "1945-09-15",
         "1946-04-01",
