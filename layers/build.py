@@ -280,6 +280,11 @@ def build_cells(
     )
     claim = minus(inter(claim, china), northeast)
     mengjiang_west = inter(claim, region("region_west_contested"))
+    # The core by province, for after August 1945: Kalgan's South Chahar went to the CCP,
+    # North Shanxi (Datong) to the Nationalists, the Inner Mongolian steppe was fought over.
+    core = minus(claim, mengjiang_west)
+    south = inter(core, north_china)
+    north_shanxi = inter(south, extend_unit(china_units, ["CN.SX"], china))
 
     korea = shapely.union(countries["North Korea"], countries["South Korea"], grid_size=GRID)
     korea_north = inter(korea, NORTH_OF_38)
@@ -296,7 +301,9 @@ def build_cells(
     cells = {
         "manchukuo": minus(northeast, kwantung),
         "kwantung": kwantung,
-        "mengjiang_core": minus(claim, mengjiang_west),
+        "mengjiang_inner_mongolia": minus(core, south),
+        "mengjiang_south_chahar": minus(south, north_shanxi),
+        "mengjiang_north_shanxi": north_shanxi,
         "mengjiang_west": mengjiang_west,
         "china_rest": minus(minus(minus(minus(china, northeast), claim), tibet), guangzhouwan),
         "tibet": tibet,

@@ -76,6 +76,33 @@ def test_mengjiang_cities(atlas, place):
     assert [(t["layer"], t["status"]) for t in found] == [("mengjiang", "puppet_state")]
 
 
+def held(atlas, day: str, place) -> list[tuple[str, str, str]]:
+    return [(t["layer"], t["controller"], t["status"]) for t in holders(atlas, day, place)]
+
+
+def test_former_mengjiang_after_august_1945_is_divided_as_it_was_held(atlas):
+    assert held(atlas, "1945-08-15", KALGAN) == [("mengjiang", "Japan", "contested")]
+    assert held(atlas, "1945-08-15", DATONG) == [("mengjiang", "Japan", "puppet_state")]
+    assert held(atlas, "1945-08-20", KALGAN) == [("mengjiang", "Japan", "contested")]
+    assert held(atlas, "1945-08-22", KALGAN) == [("mengjiang", "USSR", "military_occupation")]
+    for day in ("1945-08-25", "1945-12-01", "1946-05-10"):
+        assert held(atlas, day, KALGAN) == [("ccp_base_areas", "CCP", "base_area")]
+    assert held(atlas, "1946-10-11", KALGAN) == [("china", "ROC", "sovereign_state")]
+    assert held(atlas, "1945-08-25", DATONG) == [("china", "ROC", "sovereign_state")]
+    for place in (KWEISUI, BAOTOU):
+        assert held(atlas, "1945-09-15", place) == [("mengjiang", "ROC", "contested")]
+
+
+def test_manchuria_after_manchukuo_is_labelled_ex_manchukuo(atlas):
+    from layers.map_features import map_name
+
+    (found,) = holders(atlas, "1945-09-01", HARBIN)
+    assert found["id"] == "manchuria_soviet_occupation"
+    assert "Manchukuo dissolved 18 August 1945" in found["name_en"]
+    assert map_name(found, "en") == "Ex-Manchukuo"
+    assert map_name(found, "fr") == "Ex-Mandchoukouo"
+
+
 def test_ulaanbaatar_in_mongolia_throughout(atlas):
     for day in ("1939-05-11", "1941-04-13", "1945-08-20", "1946-05-03"):
         assert layers_at(atlas, day, ULAANBAATAR) == {"mongolia"}

@@ -139,10 +139,12 @@ def test_manchukuo_ends_on_18_august_1945(atlas):
     assert str(frame.loc["manchukuo_invasion", "valid_to"])[:10] == "1945-08-18"
 
 
-def test_korea_is_split_at_the_38th_parallel_only_from_general_order_no_1(atlas):
-    # before 2 September one feature spans both sides of the parallel
-    assert ids(atlas, "1945-08-27", HEIJO) == ids(atlas, "1945-08-27", KEIJO)
-    assert controllers(atlas, "1945-08-27", HEIJO) == {"Japan"}
+def test_korea_north_of_the_38th_parallel_soviet_from_the_pyongyang_landing(atlas):
+    # until the air-landings of 24 August one feature spans both sides of the parallel
+    assert ids(atlas, "1945-08-23", HEIJO) == ids(atlas, "1945-08-23", KEIJO)
+    assert controllers(atlas, "1945-08-23", HEIJO) == {"Japan"}
+    assert controllers(atlas, "1945-08-24", HEIJO) == {"USSR"}
+    assert controllers(atlas, "1945-08-27", KEIJO) == {"Japan"}
     assert controllers(atlas, "1945-09-02", HEIJO) == {"USSR"}
     assert controllers(atlas, "1945-09-02", KEIJO) == {"Japan"}
     assert controllers(atlas, "1945-09-09", KEIJO) == {"USA"}
