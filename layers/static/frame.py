@@ -201,14 +201,19 @@ class Frame:
     def territory_labels(self, features, layer_title: str) -> None:
         """Names inside their territories, only where they fit and meet nothing else.
 
-        A long name gives way to the layer's title when it contains it ("Mongolian Autonomous
-        Federation (Mengjiang)" → "Mengjiang"), never to another name.
+        A long name gives way to the map label the data gives ("Ex-Manchukuo"), then to the
+        layer's title when it contains it ("Mongolian Autonomous Federation (Mengjiang)" →
+        "Mengjiang"), never to another name.
         """
         for props, geom in rows(features):
             label = name(props, self.lang)
             if not label:
                 continue
             names = [label]
+            explicit = text(props.get("label_fr")) if self.lang == "fr" else None
+            explicit = explicit or text(props.get("label_en"))
+            if explicit and explicit != label:
+                names.append(explicit)
             if layer_title and layer_title != label and layer_title in label:
                 names.append(layer_title)
             short = label.split(" (")[0]  # "Korea (Chōsen)" → "Korea" where the whole fails
