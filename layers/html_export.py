@@ -115,7 +115,7 @@ def look() -> dict:
             "graticule": style.GRATICULE,
             "text": style.TEXT,
         },
-        "region": list(REGION),
+        "bounds": [[REGION[1], REGION[0]], [REGION[3], REGION[2]]],  # south-west, north-east
         "zoom": {"min": MIN_ZOOM, "max": MAX_ZOOM, "snap": ZOOM_SNAP},
         "legendPosition": LEGEND_POSITION,
         "legendFoldBelow": list(LEGEND_FOLD_BELOW),

@@ -32,9 +32,10 @@ window.atlasEngine = (function () {
   function indexOf(iso) { return Math.round((Date.parse(iso) - origin) / look.msPerDay); }
   function shift(iso, days) { return isoOf(indexOf(iso) + days); }
   function spoken(iso) {  // the page language's date: "13 April 1941", "1er août 1945"
-    var p = iso.split("-");
-    var day = Number(p[2]);
-    return (day === 1 ? text.day1 : String(day)) + " " + text.months[Number(p[1]) - 1] + " " + p[0];
+    var date = new Date(Date.parse(iso));
+    var day = date.getUTCDate();
+    return (day === 1 ? text.day1 : String(day)) + " " + text.months[date.getUTCMonth()] + " " +
+      date.getUTCFullYear();
   }
   function trusted(html) { return html; }  // escaped in Python (layers/html_parts.py)
   function features(list) {
@@ -47,8 +48,7 @@ window.atlasEngine = (function () {
 
   function createMap(id) {
     map = L.map(id, {minZoom: look.zoom.min, maxZoom: look.zoom.max, zoomSnap: look.zoom.snap});
-    var region = look.region;  // west, south, east, north
-    map.fitBounds([[region[1], region[0]], [region[3], region[2]]]);
+    map.fitBounds(look.bounds);  // the live map's head script then keeps it fitted
     data.layers.forEach(function (layer) { enabled[layer.id] = layer.visible; });
     enabled.events = data.events.length > 0;
     data.records.forEach(function (record) {
@@ -281,8 +281,7 @@ window.atlasEngine = (function () {
         show(indexOf(current));
       });
     });
-    var asked = /^#(\d{4}-\d{2}-\d{2})$/.exec(location.hash);
-    var first = asked ? indexOf(asked[1]) : -1;
+    var first = indexOf(location.hash.slice(1));  // a date in the link, else NaN
     show(first >= 0 && first <= last ? first : indexOf(data.initial));
   }
 
