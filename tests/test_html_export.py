@@ -152,7 +152,6 @@ def test_features_are_drawn_as_on_the_live_map(atlas, page_html):
     base = records_of(data, "basemap")
     styles = [f["p"]["s"] for r in base for f in r["states"][0][1]]
     assert style.LAND_STYLE in styles and style.GRATICULE_STYLE in styles
-    assert all(s.get("weight") != 0.6 or s == style.OUTSIDE_SCOPE_STYLE.leaflet() for s in styles)
     # a territory: the live map's own style, tooltip and popup
     frame = atlas.layers["manchukuo"].frame
     props = frame.drop(columns="geometry").iloc[0].to_dict()
@@ -261,7 +260,6 @@ def test_hostile_data_is_escaped(atlas):
     assert "&lt;script&gt;" in event["marker"]["on"]["t"]
     labels = re.findall(r'data-layer="hostile"(?: checked)?> ([^<]*)</label>', html)
     assert labels == ["&lt;script&gt;alert(1)&lt;/script&gt;"]
-    assert "&lt;script&gt;" in "".join(data["legend"]["rows"]) or "hostile" in html
 
 
 def test_unknown_layer_is_refused(atlas):
