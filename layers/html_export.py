@@ -31,6 +31,7 @@ from layers import style
 from layers.eventtext import escape, script_json
 from layers.html_parts import HATCH_SVG, event_html, legend_row_html
 from layers.i18n import format_date, normalise_language, t
+from layers.map_access import MapAccess
 from layers.map_elements import AtlasHead
 from layers.map_features import (
     EVENT_WINDOW_DAYS,
@@ -385,15 +386,22 @@ class _Named:
 
 
 def _live_map_head(lang: str) -> tuple[str, str]:
-    """The live map's CSS and script (:class:`layers.map_elements.AtlasHead`: atlasLib, zoom
-    classes, label placement, the first view fitted to the region), run on this page's map."""
-    head = AtlasHead(escape(t("attribution", lang)), region=REGION)
-    head._parent = _Named()
-    macros = head._template.module.__dict__
-    css = macros["header"](head, {})
-    script = macros["script"](head, {})
-    css = re.sub(r"^\s*<style>|</style>\s*$", "", str(css))
-    return _inert(css, "style"), _inert(str(script), "script")
+    """The live map's CSS and scripts, run on this page's map: its look and library
+    (:class:`layers.map_elements.AtlasHead`: atlasLib, zoom classes, label placement, the
+    first view fitted to the region) and :class:`layers.map_access.MapAccess` (its title
+    and a scale bar in kilometres)."""
+    css, scripts = "", []
+    elements = (
+        AtlasHead(escape(t("attribution", lang)), region=REGION),
+        MapAccess(t("map_frame_title", lang)),
+    )
+    for element in elements:
+        element._parent = _Named()
+        macros = element._template.module.__dict__
+        if "header" in macros:
+            css += re.sub(r"^\s*<style>|</style>\s*$", "", str(macros["header"](element, {})))
+        scripts.append(str(macros["script"](element, {})))
+    return _inert(css, "style"), _inert("\n".join(scripts), "script")
 
 
 def _page(data: dict, atlas: Atlas, ids: list[str], lang: str) -> str:

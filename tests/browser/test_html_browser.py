@@ -213,3 +213,34 @@ def test_screenshot_on_20_august_1945(opened):
     assert page.text_content("#atlas-title") == "East Asia on 20 August 1945"
     if REVIEW.is_dir():
         page.screenshot(path=str(REVIEW / "html-1945-08-20.png"))
+
+
+def test_hostile_data_shows_as_text(browser, atlas, tmp_path, request):
+    """Names, notes and event texts that carry markup open no dialog and inject nothing."""
+    from tests.test_html_export import HOSTILE_NAME, HOSTILE_NOTE, hostile_atlas
+
+    path = tmp_path / "hostile.html"
+    path.write_text(standalone_html(hostile_atlas(atlas)), encoding="utf-8")
+    probe = PageProbe()
+    context = guarded_context(browser, probe, viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    watch_page(page, probe)
+    page.goto(path.as_uri() + "#1941-04-13")
+    page.wait_for_function("() => window.atlasEngine && window.atlasEngine.date()")
+    page.wait_for_timeout(300)
+    assert "hostile_land" in drawn(page)
+    popups = page.eval_on_selector_all(
+        ".leaflet-atlas-territory-pane path.leaflet-interactive",
+        """els => els.map(e => {
+            e.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 400, clientY: 300}));
+            const open = document.querySelectorAll('.leaflet-popup-content');
+            return open.length ? open[open.length - 1].textContent : '';
+        })""",
+    )
+    hostile = [text for text in popups if HOSTILE_NAME in text]
+    assert hostile and HOSTILE_NOTE in hostile[0]  # shown as text, not run
+    assert HOSTILE_NAME in page.text_content("#atlas-events")
+    assert page.locator("img, #atlas-events script, [onerror]").count() == 0
+    page.screenshot(path=str(screenshot_path(request.node.name)))
+    context.close()
+    assert probe.problems() == []
