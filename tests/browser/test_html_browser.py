@@ -244,3 +244,41 @@ def test_hostile_data_shows_as_text(browser, atlas, tmp_path, request):
     page.screenshot(path=str(screenshot_path(request.node.name)))
     context.close()
     assert probe.problems() == []
+
+
+def test_a_date_step_keeps_the_view_and_what_did_not_change(opened):
+    page = opened()
+    set_date(page, "1945-08-10")
+    page.evaluate("() => atlasMap.setView([44, 126], 6, {animate: false})")
+    page.wait_for_timeout(300)
+    page.evaluate(  # mark every drawn path: those still there after the step were kept
+        "() => document.querySelectorAll('path.leaflet-interactive')"
+        ".forEach(p => p.setAttribute('data-kept', '1'))"
+    )
+    before = page.locator("path[data-kept]").count()
+    page.click("#atlas-plus-day")
+    page.wait_for_timeout(300)
+    view = page.evaluate(
+        "() => [atlasMap.getCenter().lat, atlasMap.getCenter().lng, atlasMap.getZoom()]"
+    )
+    assert [round(v, 3) for v in view] == [44.0, 126.0, 6]
+    assert page.evaluate("() => window.atlasEngine.date()") == "1945-08-11"
+    kept = page.locator("path[data-kept]").count()
+    assert kept > 0.8 * before  # the territories and lines that hold on both days stay drawn
+    fresh = page.locator("path.leaflet-interactive:not([data-kept])").count()
+    assert fresh < before  # only what changed (axes advancing, events) is drawn anew
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_serious_accessibility_violation(opened, lang):
+    from tests.browser.test_a11y_browser import blocking
+
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        from tests.conftest import unavailable
+
+        unavailable("axe-playwright-python is not installed")
+    page = opened(lang)
+    set_date(page, "1945-08-20")
+    assert blocking(Axe().run(page)) == []
