@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from layers import style
 from layers.eventtext import escape, script_json
-from layers.html_parts import HATCH_SVG, event_html, legend_row_html
+from layers.html_parts import event_html, legend_row_html
 from layers.i18n import format_date, normalise_language, t
 from layers.map_access import MapAccess
 from layers.map_elements import AtlasHead
@@ -52,9 +52,8 @@ from layers.model import ATLAS_END, ATLAS_START, DEFAULT_DATE, Atlas, route_fade
 from layers.render import PANES
 from layers.static import EVENTS, check_layers
 from layers.style import LegendEntry, legend_entries, legend_order
+from layers.temporal import OPEN_END
 from layers.urlstate import MAX_ZOOM, MIN_ZOOM
-
-__all__ = ["script_json", "standalone_html"]
 
 COORD_DIGITS = 3  # about 100 m: finer than anything drawn in this atlas
 PLAY_STEP_DAYS = 7  # one step of the play button
@@ -86,7 +85,7 @@ def standalone_html(atlas: Atlas, *, lang: str = "en", layer_ids: list[str] | No
         "text": _texts(lang),
         "look": look(),
         "layers": [
-            {"id": s.id, "kind": s.kind, "visible": bool(s.visible)}
+            {"id": s.id, "kind": s.kind, "visible": bool(s.visible) or s.kind == "base"}
             for s in atlas.specs()
             if s.id in drawn
         ],
@@ -99,7 +98,8 @@ def standalone_html(atlas: Atlas, *, lang: str = "en", layer_ids: list[str] | No
 
 def look() -> dict:
     """Every look constant the engine uses, from :mod:`layers.style` and the live map's
-    modules: the features' own styles are made by :mod:`layers.map_features`."""
+    modules. The base map's features name their style here (``"land"``, ``"graticule"``,
+    ``"outsideScope"``); the others carry the style :mod:`layers.map_features` gives them."""
     return {
         "panes": {kind: list(pane) for kind, pane in PANES.items()},
         "eventWindowDays": EVENT_WINDOW_DAYS,
@@ -108,14 +108,6 @@ def look() -> dict:
         "land": style.LAND_STYLE,
         "graticule": style.GRATICULE_STYLE,
         "outsideScope": style.OUTSIDE_SCOPE_STYLE.leaflet(),
-        "hatches": HATCH_SVG,
-        "colours": {
-            "land": style.LAND,
-            "sea": style.SEA,
-            "coast": style.COAST,
-            "graticule": style.GRATICULE,
-            "text": style.TEXT,
-        },
         "bounds": [[REGION[1], REGION[0]], [REGION[3], REGION[2]]],  # south-west, north-east
         "zoom": {"min": MIN_ZOOM, "max": MAX_ZOOM, "snap": ZOOM_SNAP},
         "legendPosition": LEGEND_POSITION,
@@ -156,7 +148,7 @@ def _records(atlas: Atlas, layer_id: str, lang: str) -> list[dict]:
     ``[first day, features]`` with the features as the live map draws them on that day."""
     layer = atlas.layers[layer_id]
     kind = layer.spec.kind
-    until = [str(d) if d < np.datetime64("9000-01-01") else None for d in layer.index.shown_until]
+    until = [None if d == OPEN_END else str(d) for d in layer.index.shown_until]
     fade = route_fade_days(layer.frame) if kind == "route" else 0
     records = []
     for position, (props, geom) in enumerate(feature_rows(layer.frame)):
@@ -196,9 +188,10 @@ def _base_state(props: dict, geom, lang: str) -> dict:
     """The base map's land, graticule and land outside the atlas's scope, as the live map."""
     kind = props.get("kind")
     if kind == "outside_scope":
-        features = [outside_scope_feature(props, lang, _geojson(geom))]
+        shown, geometry = outside_scope_feature(props, lang, _geojson(geom))
+        features = [({**shown, "s": "outsideScope"}, geometry)]  # the style in ``look``
         return {"states": [[None, _plain(features)]], "pane": None, "interactive": True}
-    shown = {"s": style.GRATICULE_STYLE if kind == "graticule" else style.LAND_STYLE}
+    shown = {"s": "graticule" if kind == "graticule" else "land"}
     return {"states": [[None, _plain([(shown, _geojson(geom))])]], "pane": None}
 
 
@@ -414,7 +407,12 @@ def _page(data: dict, atlas: Atlas, ids: list[str], lang: str) -> str:
     ]
     if EVENTS in ids:
         layers.append({"id": EVENTS, "title": t("events_panel", lang), "checked": True})
-    colours = data["look"]["colours"]
+    colours = {
+        "land": style.LAND,
+        "coast": style.COAST,
+        "grid": style.GRATICULE,
+        "text": style.TEXT,
+    }
     css = _TEMPLATES.get_template("standalone.css").render(colours=colours)
     engine = (WEB / "engine.js").read_text(encoding="utf-8")
     return _TEMPLATES.get_template("standalone.html.j2").render(

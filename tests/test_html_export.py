@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers import html_export, map_features, render, style
-from layers.html_export import look, script_json, standalone_html
-from layers.html_parts import HATCH_SVG
+from layers import html_export, map_features, render, style, urlstate
+from layers.eventtext import script_json
+from layers.html_export import look, standalone_html
 from layers.loading import build_layer, load_atlas
 from layers.model import LayerSpec
 
@@ -136,22 +136,15 @@ def test_look_carries_the_style_constants(page_html):
     assert shipped["graticule"]["dashArray"] == "3 4"
     assert shipped["outsideScope"] == style.OUTSIDE_SCOPE_STYLE.leaflet()
     assert shipped["eventWindowDays"] == map_features.EVENT_WINDOW_DAYS
-    assert shipped["hatches"] == HATCH_SVG
     assert shipped["panes"] == {k: list(v) for k, v in render.PANES.items()}
-    assert shipped["colours"] == {
-        "land": style.LAND,
-        "sea": style.SEA,
-        "coast": style.COAST,
-        "graticule": style.GRATICULE,
-        "text": style.TEXT,
-    }
+    assert shipped["zoom"] == {"min": urlstate.MIN_ZOOM, "max": urlstate.MAX_ZOOM, "snap": 0.5}
 
 
 def test_features_are_drawn_as_on_the_live_map(atlas, page_html):
     data = embedded_data(page_html)
     base = records_of(data, "basemap")
     styles = [f["p"]["s"] for r in base for f in r["states"][0][1]]
-    assert style.LAND_STYLE in styles and style.GRATICULE_STYLE in styles
+    assert set(styles) == {"land", "graticule", "outsideScope"}  # named, styled by ``look``
     # a territory: the live map's own style, tooltip and popup
     frame = atlas.layers["manchukuo"].frame
     props = frame.drop(columns="geometry").iloc[0].to_dict()

@@ -38,9 +38,10 @@ window.atlasEngine = (function () {
       date.getUTCFullYear();
   }
   function trusted(html) { return html; }  // escaped in Python (layers/html_parts.py)
-  function features(list) {
+  function features(list) {  // a base map feature names its style in data.look
     return list.map(function (f) {
-      return {type: "Feature", geometry: f.g, properties: f.p};
+      var props = typeof f.p.s === "string" ? L.extend({}, f.p, {s: look[f.p.s]}) : f.p;
+      return {type: "Feature", geometry: f.g, properties: props};
     });
   }
 
