@@ -150,6 +150,12 @@ window.atlasEngine = (function () {
     shownEvents = wanted;
   }
 
+  function relative(offset) {  // "3 days before", "1 day after", as the app's panel
+    var side = offset < 0 ? "Before" : "After";
+    var n = Math.abs(offset);
+    return n === 1 ? text["day" + side] : text["days" + side].replace("{n}", String(n));
+  }
+
   function listEvents(found) {  // the panel: on this date, then around it
     var box = document.getElementById("atlas-events");
     box.replaceChildren();
@@ -169,6 +175,12 @@ window.atlasEngine = (function () {
         item.className = part[1] ? "atlas-event-item atlas-today" : "atlas-event-item";
         item.setAttribute("data-event", e.id);
         item.innerHTML = trusted(e.html);
+        if (!part[1]) {
+          var when = document.createElement("div");
+          when.className = "atlas-when";
+          when.textContent = relative(e.offset);
+          item.insertBefore(when, item.firstChild);
+        }
         box.appendChild(item);
       });
     });

@@ -174,6 +174,9 @@ def test_events_on_and_around_the_date(opened):
     assert today.count() >= 1
     assert "Neutrality Pact" in today.first.inner_text()
     assert page.locator('#atlas-events [data-event="ev_1941_04_13_pact_signed"]').count() == 1
+    ratified = page.locator('#atlas-events [data-event="ev_1941_04_25_pact_ratified"]')
+    assert ratified.locator(".atlas-when").inner_text() == "12 days after"
+    assert page.locator("#atlas-events .atlas-today .atlas-when").count() == 0
 
 
 def test_legend_folds_from_the_keyboard_and_keeps_clear_of_the_region(opened):
