@@ -154,6 +154,7 @@ def _records(atlas: Atlas, layer_id: str, lang: str) -> list[dict]:
     kind = layer.spec.kind
     until = [None if d == OPEN_END else str(d) for d in layer.index.shown_until]
     fade = route_fade_days(layer.frame) if kind == "route" else 0
+    user = layer_id in atlas.user_layer_ids  # an upload: drawn in the neutral colour
     records = []
     for position, (props, geom) in enumerate(feature_rows(layer.frame)):
         if geom is None or geom.is_empty:
@@ -168,7 +169,7 @@ def _records(atlas: Atlas, layer_id: str, lang: str) -> list[dict]:
             records.append({**record, **_base_state(props, geom, lang)})
             continue
         if kind == "point":
-            features = [point_feature(props, geom, lang)]
+            features = [point_feature(props, geom, lang, user)]
             records.append(_with_states(record, [[record["from"], features]], PANES["point"]))
             continue
         if kind == "route":
@@ -183,7 +184,7 @@ def _records(atlas: Atlas, layer_id: str, lang: str) -> list[dict]:
                 named = {**record, "id": record["id"] + ":name", "interactive": False}
                 records.append(_with_states(named, [[record["from"], [name]]], PANES["name"]))
             continue
-        features = [line_feature(layer_id, props, lang, _geojson(geom))]
+        features = [line_feature(layer_id, props, lang, _geojson(geom), user)]
         records.append(_with_states(record, [[record["from"], features]], PANES["line"]))
     return records
 

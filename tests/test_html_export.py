@@ -17,6 +17,7 @@ from layers.eventtext import script_json
 from layers.html_export import look, standalone_html
 from layers.loading import build_layer, load_atlas
 from layers.model import LayerSpec
+from layers.user_layers import read_upload, with_user_layers
 
 HOSTILE_NAME = "<script>alert(1)</script>"
 HOSTILE_NOTE = "<img src=x onerror=alert(1)>"
@@ -270,3 +271,34 @@ def test_french_page_and_chosen_layers(atlas):
     assert data["text"]["months"][7] == "août" and data["text"]["day1"] == "1er"
     assert data["text"]["onTitle"] == "À cette date"
     assert '<html lang="fr">' in html and ">Lecture</span>" in html
+
+
+def test_an_uploaded_layer_is_drawn_as_in_the_app(atlas):
+    line = {"type": "LineString", "coordinates": [[120, 40], [125, 44]]}
+    upload = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": line,
+                "properties": {
+                    "id": "u1",
+                    "name_en": "My <b>line</b>",
+                    "name_fr": "Ma ligne",
+                    "name_native": None,
+                    "valid_from": "1941-01-01",
+                    "valid_to": "1942-01-01",
+                    "sources": ["My archive"],
+                },
+            }
+        ],
+    }
+    layer, problems = read_upload("mine.geojson", json.dumps(upload).encode())
+    assert problems == [] and layer.spec.kind == "line"
+    mine = with_user_layers(atlas, [layer])
+    data = embedded_data(standalone_html(mine, layer_ids=[layer.spec.id, "china"]))
+    record = records_of(data, layer.spec.id)[0]
+    assert (record["from"], record["until"]) == ("1941-01-01", "1942-01-01")
+    shown = record["states"][0][1][0]["p"]
+    assert shown["s"] == map_features.USER_LINE.leaflet()  # the neutral colour of uploads
+    assert "My &lt;b&gt;line&lt;/b&gt;" in shown["t"]
