@@ -53,7 +53,6 @@ window.atlasEngine = (function () {
     data.layers.forEach(function (layer) { enabled[layer.id] = layer.visible; });
     enabled.events = data.events.length > 0;
     data.records.forEach(function (record) {
-      if (!(record.layer in enabled)) { enabled[record.layer] = true; }  // the base map
       items.push({record: record, groups: [], state: null});
     });
     return map;

@@ -10,6 +10,7 @@ import pytest
 
 from layers.html_export import standalone_html
 from layers.loading import load_atlas
+from layers.map_features import nearby_events
 from layers.static import EVENTS
 from tests.harness import PageProbe, guarded_context, screenshot_path, watch_page
 
@@ -91,6 +92,12 @@ def test_draws_what_holds_on_each_date(opened, atlas):
         shown = drawn(page)
         events = {i for i in shown if i.startswith("event:")}
         assert shown - events - base == expected_ids(atlas, day), day
+        near = nearby_events(atlas, day)  # the app's window of events, as the app's panel
+        assert events == {f"event:{e['id']}" for e in near}, day
+        panel = page.eval_on_selector_all(
+            "#atlas-events [data-event]", "els => els.map(e => e.dataset.event)"
+        )
+        assert panel == [e["id"] for e in sorted(near, key=lambda e: not e["on_day"])], day
         assert page.get_attribute("#atlas-slider", "aria-valuetext") == (
             "13 April 1941" if day.year == 1941 else "25 August 1945"
         )
