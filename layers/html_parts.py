@@ -138,46 +138,50 @@ def sources_html(sources: object, lang: str) -> str:
 
 def legend_html(entries: list[LegendEntry], lang: str) -> str:
     """The map legend as a self-contained HTML block (inline SVG swatches)."""
-    rows = []
-    for number, entry in enumerate(entries):
-        dash = f' stroke-dasharray="{escape(entry.dash)}"' if entry.dash else ""
-        if entry.kind == "area":
-            fill = f'fill="{escape(entry.fill)}" fill-opacity="{entry.fill_opacity}"'
-            pattern = ""
-            if entry.hatch in SVG_HATCHES:
-                pattern_id = f"atlas-legend-hatch-{number}-{_ident(entry.key)}"
-                pattern = "<defs>" + hatch_pattern(
-                    SVG_HATCHES[entry.hatch],
-                    pattern_id,
-                    entry.fill,
-                    entry.stroke,
-                    entry.fill_opacity,
-                )
-                pattern += "</defs>"
-                fill = f'fill="url(#{pattern_id})"'
-            swatch = (
-                f'{pattern}<rect x="1" y="1" width="20" height="12" {fill} '
-                f'stroke="{escape(entry.stroke)}" stroke-width="1.5"{dash}/>'
-            )
-        elif entry.kind == "point":
-            swatch = (
-                f'<circle cx="11" cy="7" r="5" fill="{escape(entry.fill)}" '
-                f'stroke="{escape(entry.stroke)}" stroke-width="1.5"/>'
-            )
-        else:
-            swatch = (
-                f'<line x1="1" y1="7" x2="21" y2="7" stroke="{escape(entry.stroke)}" '
-                f'stroke-width="{min(entry.weight, 5)}"{dash}/>'
-            )
-        rows.append(
-            f'<div class="atlas-legend-row"><svg width="22" height="14">{swatch}</svg>'
-            f"<span>{escape(entry.label)}</span></div>"
-        )
+    rows = "".join(legend_row_html(entry, number) for number, entry in enumerate(entries))
     title = (
         '<button type="button" class="atlas-legend-title" aria-expanded="true">'
         f"{escape(t('legend', lang))}</button>"
     )
-    return f'<div class="atlas-legend">{title}{"".join(rows)}</div>'
+    return f'<div class="atlas-legend">{title}{rows}</div>'
+
+
+def legend_row_html(entry: LegendEntry, number: int) -> str:
+    """One legend row: its swatch (inline SVG; ``number`` keeps a hatch's id unique in the
+    page) and its escaped label."""
+    dash = f' stroke-dasharray="{escape(entry.dash)}"' if entry.dash else ""
+    if entry.kind == "area":
+        fill = f'fill="{escape(entry.fill)}" fill-opacity="{entry.fill_opacity}"'
+        pattern = ""
+        if entry.hatch in SVG_HATCHES:
+            pattern_id = f"atlas-legend-hatch-{number}-{_ident(entry.key)}"
+            pattern = "<defs>" + hatch_pattern(
+                SVG_HATCHES[entry.hatch],
+                pattern_id,
+                entry.fill,
+                entry.stroke,
+                entry.fill_opacity,
+            )
+            pattern += "</defs>"
+            fill = f'fill="url(#{pattern_id})"'
+        swatch = (
+            f'{pattern}<rect x="1" y="1" width="20" height="12" {fill} '
+            f'stroke="{escape(entry.stroke)}" stroke-width="1.5"{dash}/>'
+        )
+    elif entry.kind == "point":
+        swatch = (
+            f'<circle cx="11" cy="7" r="5" fill="{escape(entry.fill)}" '
+            f'stroke="{escape(entry.stroke)}" stroke-width="1.5"/>'
+        )
+    else:
+        swatch = (
+            f'<line x1="1" y1="7" x2="21" y2="7" stroke="{escape(entry.stroke)}" '
+            f'stroke-width="{min(entry.weight, 5)}"{dash}/>'
+        )
+    return (
+        f'<div class="atlas-legend-row"><svg width="22" height="14" aria-hidden="true">'
+        f"{swatch}</svg><span>{escape(entry.label)}</span></div>"
+    )
 
 
 def _ident(text: str) -> str:

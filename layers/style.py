@@ -48,6 +48,15 @@ SEA = "#DCE8EF"
 COAST = "#9A9486"
 GRATICULE = "#B9C6CF"
 TEXT = "#2B2B2B"
+# The offline base map's land and graticule, as Leaflet styles (the live map and the HTML atlas).
+LAND_STYLE = {"fillColor": LAND, "fillOpacity": 1.0, "color": COAST, "weight": 0.8, "opacity": 1.0}
+GRATICULE_STYLE = {
+    "color": GRATICULE,
+    "weight": 0.8,
+    "opacity": 0.9,
+    "dashArray": "3 4",
+    "fill": False,
+}
 
 # Patterns by status: Leaflet dash array, matplotlib hatch (also drawn as an SVG pattern on
 # the web map, see SVG_HATCHES), fill opacity. Each hatch belongs to one status.

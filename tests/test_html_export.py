@@ -1,32 +1,27 @@
-"""The standalone HTML atlas: self-contained, escaped, and working in a real browser from disk."""
+"""The standalone HTML atlas: built from package files, self-contained, escaped, drawn with the
+live map's look (the browser side: tests/browser/test_html_browser.py)."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
-import os
 import re
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from layers.html_export import script_json, standalone_html
+from layers import html_export, map_features, render, style, urlstate
+from layers.eventtext import script_json
+from layers.html_export import look, standalone_html
 from layers.loading import build_layer, load_atlas
-from layers.model import ATLAS_START, LayerSpec
+from layers.model import LayerSpec
+from layers.user_layers import read_upload, with_user_layers
 
 HOSTILE_NAME = "<script>alert(1)</script>"
 HOSTILE_NOTE = "<img src=x onerror=alert(1)>"
 HOSTILE_SOURCE = "coox-1985:javascript:alert(1)"  # a registry id with a hostile locator
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +85,137 @@ def hostile_atlas(atlas):
     return dataclasses.replace(atlas, layers={**atlas.layers, "hostile": layer}, events=merged)
 
 
-def test_page_holds_every_layer_and_the_slider(atlas, page_html):
-    for layer_id in atlas.layers:
-        assert f'"id":"{layer_id}"' in page_html, layer_id
+WEB = resources.files("layers") / "web"
+
+
+def embedded_data(html: str) -> dict:
+    start = html.index('<script type="application/json" id="atlas-data">')
+    body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)
+
+
+def records_of(data: dict, layer_id: str) -> list[dict]:
+    return [r for r in data["records"] if r["layer"] == layer_id]
+
+
+def test_page_is_made_from_the_package_files(page_html):
+    for name in ("engine.js", "standalone.css", "standalone.html.j2"):
+        assert (WEB / name).is_file(), name
+    engine = (WEB / "engine.js").read_text(encoding="utf-8")
+    assert engine.strip() in page_html  # the engine as shipped, not a copy in Python
+    css = (WEB / "standalone.css").read_text(encoding="utf-8")
+    first_rule = css.split("*/", 1)[1].strip().splitlines()[0]
+    assert first_rule in page_html
+    assert "{{" not in page_html and "{%" not in page_html  # the template was rendered
+    assert f"background: {style.LAND};" in page_html  # the CSS's colours from style.py
+    # and the live map's own library and look come with it
+    assert "window.atlasLib" in page_html and ".atlas-area-label span" in page_html
+    source = Path(html_export.__file__).read_text(encoding="utf-8")
+    assert "_SCRIPT" not in source and "_TEMPLATE =" not in source and "_CSS =" not in source
+    assert "importlib" in source
+
+
+def test_engine_has_no_look_literal():
+    """Every number the engine needs comes in ``data.look``: its code holds no number but
+    0 and 1, no colour and no dash pattern."""
+    engine = (WEB / "engine.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*|/\*.*?\*/", "", engine, flags=re.S)
+    code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', code)  # strings: checked below
+    numbers = set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?", code))
+    assert numbers <= {"0", "1"}, numbers
+    assert not re.search(r"#[0-9A-Fa-f]{3,6}\b", engine)
+    strings = re.findall(r'"((?:[^"\\]|\\.)*)"', engine)
+    assert not [s for s in strings if re.fullmatch(r"(?=.*\d)[\d. ]+", s)], "a dash pattern"
+
+
+def test_look_carries_the_style_constants(page_html):
+    data = embedded_data(page_html)
+    shipped = data["look"]
+    assert shipped == json.loads(script_json(look()))
+    assert shipped["land"] == style.LAND_STYLE == render._LAND  # the live map's base map
+    assert shipped["graticule"] == style.GRATICULE_STYLE == render._GRID
+    assert shipped["graticule"]["dashArray"] == "3 4"
+    assert shipped["outsideScope"] == style.OUTSIDE_SCOPE_STYLE.leaflet()
+    assert shipped["eventWindowDays"] == map_features.EVENT_WINDOW_DAYS
+    assert shipped["panes"] == {k: list(v) for k, v in render.PANES.items()}
+    assert shipped["zoom"] == {"min": urlstate.MIN_ZOOM, "max": urlstate.MAX_ZOOM, "snap": 0.5}
+
+
+def test_features_are_drawn_as_on_the_live_map(atlas, page_html):
+    data = embedded_data(page_html)
+    base = records_of(data, "basemap")
+    styles = [f["p"]["s"] for r in base for f in r["states"][0][1]]
+    assert set(styles) == {"land", "graticule", "outsideScope"}  # named, styled by ``look``
+    # a territory: the live map's own style, tooltip and popup
+    frame = atlas.layers["manchukuo"].frame
+    props = frame.drop(columns="geometry").iloc[0].to_dict()
+    props = {k: (None if v != v else v) for k, v in props.items()}
+    expected, _ = map_features.area_feature(props, "en", "{}")
+    record = next(r for r in records_of(data, "manchukuo") if r["id"] == props["id"])
+    assert record["states"][0][1][0]["p"] == json.loads(script_json(expected))
+    assert record["until"] == props["valid_to"]
+    # cities: the live map's radii and label classes
+    radii = {f["p"]["r"] for r in records_of(data, "cities") for f in r["states"][0][1]}
+    allowed = set(map_features.CITY_RADIUS.values())
+    assert radii <= allowed | {r + 1.0 for r in allowed}
+    # an August 1945 axis: one state per waypoint reached, dotted beyond as on the live map
+    axis = records_of(data, "august_storm")[0]
+    assert len(axis["states"]) > 2
+    dashes = {f["p"]["s"].get("dashArray") for f in axis["states"][0][1] if "s" in f["p"]}
+    assert map_features.PLANNED_DASH in dashes
+    last = axis["states"][-1][1]
+    assert map_features.PLANNED_DASH not in {f["p"].get("s", {}).get("dashArray") for f in last}
+    # ended troop movements: a faded state from their end, shown until the grace period ends
+    transfers = [r for r in records_of(data, "siberian_transfers") if r["until"]]
+    faded = transfers[0]["states"][-1]
+    assert faded[0] < transfers[0]["until"]
+    opacities = {f["p"]["s"]["opacity"] for f in faded[1] if "s" in f["p"]}
+    assert opacities == {style.route_style("siberian_transfers", {}, ended=True).opacity}
+
+
+def test_events_carry_the_live_map_markers(atlas, page_html):
+    data = embedded_data(page_html)
+    assert len(data["events"]) == len(atlas.events)
+    event = next(e for e in data["events"] if e["id"] == "ev_1941_04_13_pact_signed")
+    assert event["marker"]["on"]["s"]["fillColor"] == style.TEXT
+    assert event["marker"]["near"]["s"]["fillColor"] == style.LAND
+    assert event["marker"]["on"]["r"] in map_features.EVENT_RADIUS.values()
+
+
+def test_legend_rows_by_layer_and_date(page_html):
+    legend = embedded_data(page_html)["legend"]
+    assert legend["starts"][0] == "1939-05-11" and legend["starts"] == sorted(legend["starts"])
+    assert len(legend["epochs"]) == len(legend["starts"])
+
+    def rows_on(day: str) -> str:
+        epoch = max(i for i, s in enumerate(legend["starts"]) if s <= day)
+        rows = sorted({row for _, row in legend["sets"][legend["epochs"][epoch]]})
+        return " ".join(legend["rows"][i] for i in rows)
+
+    pact, storm = rows_on("1941-04-13"), rows_on("1945-08-20")
+    assert "Japan — puppet state" in pact and "Japan — puppet state" not in storm
+    assert "USSR — military occupation" in storm and "not yet reached" in storm
+    assert "Event on this date" in pact
+
+
+def test_page_holds_every_layer_and_the_controls(atlas, page_html):
+    data = embedded_data(page_html)
+    shipped = {r["layer"] for r in data["records"]}
+    assert shipped == set(atlas.layers)
     assert 'type="range"' in page_html and 'id="atlas-slider"' in page_html
     assert 'id="atlas-prev"' in page_html and 'id="atlas-next"' in page_html
-    data = embedded_data(page_html)
     assert data["start"] == "1939-05-11" and data["end"] == "1946-05-03"
-    assert len(data["events"]) == len(atlas.events)
-    storm = next(layer for layer in data["layers"] if layer["id"] == "august_storm")
-    assert all("axis" in f for f in storm["features"])
+
+
+def test_play_button_and_slider_are_accessible(page_html):
+    button = re.search(
+        r'<button type="button" id="atlas-play"[^>]*>(.*?)</button>', page_html, re.S
+    )
+    assert button and 'aria-pressed="false"' in button.group(0)
+    assert "<svg" in button.group(1) and 'aria-hidden="true"' in button.group(1)
+    assert ">Play</span>" in button.group(1)
+    assert "⏸" not in page_html and "⏯" not in page_html
+    assert re.search(r'<input type="range" id="atlas-slider"[^>]*aria-label="Date"', page_html)
 
 
 def test_page_needs_no_network(page_html):
@@ -129,12 +245,13 @@ def test_hostile_data_is_escaped(atlas):
     assert HOSTILE_NAME not in html and HOSTILE_NOTE not in html
     assert "<img" not in html and 'href="javascript' not in html
     data = embedded_data(html)
-    hostile = next(layer for layer in data["layers"] if layer["id"] == "hostile")
-    popup = hostile["features"][0]["pop"]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in popup
-    assert '<a href="https://www.naturalearthdata.com/' in popup and 'href="javascript' not in popup
+    hostile = records_of(data, "hostile")[0]["states"][0][1][0]["p"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile["p"]
+    assert '<a href="https://www.naturalearthdata.com/' in hostile["p"]
+    assert 'href="javascript' not in hostile["p"]
     event = next(e for e in data["events"] if e["id"] == "ev_hostile")
     assert "&lt;img src=x" in event["html"] and "<img" not in event["html"]
+    assert "&lt;script&gt;" in event["marker"]["on"]["t"]
     labels = re.findall(r'data-layer="hostile"(?: checked)?> ([^<]*)</label>', html)
     assert labels == ["&lt;script&gt;alert(1)&lt;/script&gt;"]
 
@@ -150,146 +267,38 @@ def test_french_page_and_chosen_layers(atlas):
     html = standalone_html(atlas, lang="fr", layer_ids=["china", "manchukuo", "events"])
     data = embedded_data(html)
     assert [layer["id"] for layer in data["layers"]] == ["china", "manchukuo"]
-    assert data["months"][7] == "août" and data["day1"] == "1er"
-    assert '<html lang="fr">' in html
+    assert {r["layer"] for r in data["records"]} == {"china", "manchukuo"}
+    assert data["text"]["months"][7] == "août" and data["text"]["day1"] == "1er"
+    assert data["text"]["onTitle"] == "À cette date"
+    assert '<html lang="fr">' in html and ">Lecture</span>" in html
 
 
-def embedded_data(html: str) -> dict:
-    start = html.index('<script type="application/json" id="atlas-data">')
-    body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
-    return json.loads(body)
-
-
-# ---------------------------------------------------------------- in a real browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        if Path(CHROMIUM).exists():
-            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        else:
-            try:
-                launched = playwright.chromium.launch(args=BROWSER_ARGS)
-            except Exception as error:
-                if os.environ.get("CI") == "true":
-                    pytest.fail(f"no browser for the HTML test in CI: {error}")
-                pytest.skip(f"no Chromium: {error}")
-        yield launched
-        launched.close()
-
-
-def open_page(browser, path: Path):
-    """The page opened from disk; every console error, dialog and non-file request recorded."""
-    page = browser.new_page(viewport={"width": 1300, "height": 850})
-    seen = {"errors": [], "dialogs": [], "requests": []}
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-
-    def dialog(d):
-        seen["dialogs"].append(d.message)
-        d.dismiss()
-
-    page.on("dialog", dialog)
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            seen["requests"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    return page, seen
-
-
-def fills(page) -> set[str]:
-    return set(
-        page.eval_on_selector_all(
-            "path.leaflet-interactive", "els => els.map(e => e.getAttribute('fill'))"
-        )
-    )
-
-
-def slide_to(page, day: dt.date) -> None:
-    page.eval_on_selector(
-        "#atlas-slider",
-        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }",
-        str((day - ATLAS_START).days),
-    )
-
-
-def test_page_works_in_a_browser_from_disk(browser, page_html, tmp_path):
-    path = tmp_path / "atlas.html"
-    path.write_text(page_html, encoding="utf-8")
-    page, seen = open_page(browser, path)
-    assert page.locator("path.leaflet-interactive").count() > 0
-    assert page.text_content("#atlas-date") == "13 April 1941"
-    before = fills(page)
-    assert "#F0C75E" in before  # Manchukuo, puppet state
-    legend = page.text_content(".atlas-legend")
-    slide_to(page, dt.date(1945, 8, 25))
-    after = fills(page)
-    assert after != before
-    assert "#F0C75E" not in after  # Manchukuo is gone …
-    assert page.text_content("#atlas-date") == "25 August 1945"
-    assert "military occupation" in page.text_content(".atlas-legend") != legend
-    # … and the axes of August 1945 are drawn.
-    assert page.locator(".atlas-arrow").count() > 0
-    page.click("#atlas-next")
-    assert page.text_content("#atlas-date") != "25 August 1945"
-    assert seen == {"errors": [], "dialogs": [], "requests": []}
-    page.close()
-
-
-def test_hostile_page_opens_no_dialog(browser, atlas, tmp_path):
-    path = tmp_path / "hostile.html"
-    path.write_text(standalone_html(hostile_atlas(atlas)), encoding="utf-8")
-    page, seen = open_page(browser, path)
-    slide_to(page, dt.date(1941, 4, 13))
-    # Click every territory and read the popup each one opens.
-    popups = page.eval_on_selector_all(
-        ".leaflet-atlas-areas-pane path.leaflet-interactive",
-        """els => els.map(e => {
-            e.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 400, clientY: 300}));
-            const open = document.querySelectorAll('.leaflet-popup-content');
-            return open.length ? open[open.length - 1].textContent : '';
-        })""",
-    )
-    hostile = [text for text in popups if HOSTILE_NAME in text]
-    assert hostile and HOSTILE_NOTE in hostile[0]  # shown as text, not run
-    assert HOSTILE_NAME in page.text_content("#atlas-events")
-    assert page.locator("#atlas-events img, #atlas-events script").count() == 0
-    assert seen == {"errors": [], "dialogs": [], "requests": []}
-    page.close()
-
-
-def test_page_plays_announces_dates_and_separates_on_from_around(browser, page_html, tmp_path):
-    path = tmp_path / "atlas.html"
-    path.write_text(page_html, encoding="utf-8")
-    page, seen = open_page(browser, path)
-    slider = page.locator("#atlas-slider")
-    assert slider.get_attribute("aria-valuetext") == "13 April 1941"
-    names = page.locator(".atlas-area-label:not(.atlas-hidden)").all_inner_texts()
-    assert "Manchukuo" in [n.strip() for n in names]  # territory names, as on the app's map
-    headings = page.locator("#atlas-events h3").all_inner_texts()
-    assert headings == ["On this date", "Around this date"]  # the pact signed that day
-    today = page.locator("#atlas-events .atlas-today")
-    assert today.count() >= 1
-    assert page.locator("#atlas-events h3 ~ .atlas-today").count() == today.count()
-    slide_to(page, dt.date(1945, 8, 25))  # occupied Manchuria is hatched, as on the app's map
-    assert any(f and f.startswith("url(#atlas-hatch-") for f in fills(page))
-    page.click("#atlas-play")
-    assert page.get_attribute("#atlas-play", "aria-pressed") == "true"
-    page.wait_for_function(
-        "() => document.querySelector('#atlas-slider').getAttribute('aria-valuetext')"
-        " !== '25 August 1945'",
-        timeout=5_000,
-    )
-    page.click("#atlas-play")
-    assert page.get_attribute("#atlas-play", "aria-pressed") == "false"
-    assert seen == {"errors": [], "dialogs": [], "requests": []}
-    page.close()
+def test_an_uploaded_layer_is_drawn_as_in_the_app(atlas):
+    line = {"type": "LineString", "coordinates": [[120, 40], [125, 44]]}
+    upload = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": line,
+                "properties": {
+                    "id": "u1",
+                    "name_en": "My <b>line</b>",
+                    "name_fr": "Ma ligne",
+                    "name_native": None,
+                    "valid_from": "1941-01-01",
+                    "valid_to": "1942-01-01",
+                    "sources": ["My archive"],
+                },
+            }
+        ],
+    }
+    layer, problems = read_upload("mine.geojson", json.dumps(upload).encode())
+    assert problems == [] and layer.spec.kind == "line"
+    mine = with_user_layers(atlas, [layer])
+    data = embedded_data(standalone_html(mine, layer_ids=[layer.spec.id, "china"]))
+    record = records_of(data, layer.spec.id)[0]
+    assert (record["from"], record["until"]) == ("1941-01-01", "1942-01-01")
+    shown = record["states"][0][1][0]["p"]
+    assert shown["s"] == map_features.USER_LINE.leaflet()  # the neutral colour of uploads
+    assert "My &lt;b&gt;line&lt;/b&gt;" in shown["t"]
