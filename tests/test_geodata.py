@@ -229,8 +229,12 @@ def test_siberian_transfers_phases_carry_strength_and_caveats(atlas):
     war = frame.loc["transfer_1941_war"]
     assert war["strength"]["men"] == 123_000
     assert war["strength"]["divisions"] == 18
-    assert "Isaev" in frame.loc["transfer_1941_moscow_batch"]["notes"]
-    assert frame.loc["transfer_1945_reverse"]["valid_from"] == "1945-04-13"
+    moscow = frame.loc["transfer_1941_moscow_batch"]["notes"]
+    assert "Glantz" in moscow and "reserve armies" in moscow and "29 June" in moscow
+    reverse = frame.loc["transfer_1945_reverse"]
+    assert reverse["valid_from"] == "1945-04-13"
+    # The unchecked Soviet totals (quoted only by Suvorov) are no longer given as figures.
+    assert reverse["strength"]["divisions"] is None and reverse["strength"]["railcars"] == 136_000
 
 
 def test_august_storm_axes_reach_their_places_on_documented_dates(atlas):

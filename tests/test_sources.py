@@ -83,6 +83,17 @@ DENIED_HOSTS = [
     r"gluedideas",
     r"wixsite",
     r"narod\.ru",
+    # Amateur, student, enthusiast, travel and popular content sites, and a user-written
+    # encyclopedia, once cited for the "Siberian divisions", the Trans-Siberian, Kwantung and
+    # Mutanchiang: replaced by the works they stood for, or the claim dropped.
+    r"histclo\.com",
+    r"scalar\.usc\.edu",
+    r"russian7\.ru",
+    r"operationbarbarossa\.net",
+    r"kolejtranssyberyjska\.pl",
+    r"transsib\.eyand\.de",
+    r"ensie\.nl",
+    r"kgbudge\.com",
 ]
 
 
@@ -147,10 +158,23 @@ def test_the_deny_list_catches_the_hosts_it_names():
         "http://getwiki.net/-Manchukuo",
         "https://wiki.av1.space/content/x",
         "https://pcf-1939-1941.blogspot.com/2013/07/x.html",
+        "http://histclo.com/essay/war/ww2/camp/eur/sov/mos/mos-sib.html",
+        "https://scalar.usc.edu/works/x/siberian-troops.4",
+        "https://russian7.ru/post/x",
+        "http://operationbarbarossa.net/Myth-Busters/Mythbusters3.html",
+        "http://kolejtranssyberyjska.pl/en/the-trans-siberian-route",
+        "http://transsib.eyand.de/transsib_at_a_glance.html",
+        "https://www.ensie.nl/betekenis/kwan-toeng",
+        "http://pwencycl.kgbudge.com/M/u/Mutanchiang.htm",
     ):
         host = urlparse(url).hostname
         assert any(re.search(p, host) for p in DENIED_HOSTS), url
-    for url in ("https://avalon.law.yale.edu/wwii/s1.asp", "https://en.wikipedia.org/wiki/X"):
+    for url in (
+        "https://avalon.law.yale.edu/wwii/s1.asp",
+        "https://en.wikipedia.org/wiki/X",
+        "https://www.usc.edu/x",
+        "https://history.state.gov/historicaldocuments/frus1945v06/d402",
+    ):
         host = urlparse(url).hostname
         assert not any(re.search(p, host) for p in DENIED_HOSTS), url
 
@@ -235,6 +259,35 @@ def test_citations_are_formatted_in_both_languages_with_the_locator():
     hostile = dataclasses.replace(wiki, url="javascript:alert(1)", title="<script>")
     shown = format_citation(hostile, None, "en", markup=True)
     assert "<a" not in shown and "<script>" not in shown and "&lt;script&gt;" in shown
+
+
+def test_dropped_non_citable_works_are_gone_from_registry_and_geodata():
+    dropped = {
+        "histclo-siberian",
+        "scalar-siberian-troops",
+        "russian7-isaev",
+        "operationbarbarossa-siberian",
+        "kolej-transsyberyjska",
+        "transsib-at-a-glance",
+        "ensie-kwantung",
+        "budge-mutanchiang",
+        "stille-north-wind-rain",
+        "suvorov-2008",
+    }
+    assert dropped.isdisjoint(load_registry())
+    assert dropped.isdisjoint(c.split(":")[0] for _, _, c in citations())
+
+
+def test_event_sources_fit_the_event():
+    cited = {}
+    for _, owner, citation in citations():
+        cited.setdefault(owner, []).append(citation.split(":")[0])
+    pearl = cited["ev_1941_12_07_pearl_harbor"]
+    assert "wikipedia-attack-on-pearl-harbor" in pearl and "morison-1948" in pearl
+    assert "wikipedia-battle-of-kota-bharu" not in pearl
+    assert "phillips-2003" in cited["ev_1945_10_25_taiwan_handover"]
+    moscow = cited["ev_1941_12_05_moscow_counteroffensive"]
+    assert "wikipedia-soviet-japanese-neutrality-pact" in moscow
 
 
 def test_the_hiroshima_event_no_longer_cites_the_chongjin_article():
