@@ -19,7 +19,18 @@ from PIL import Image
 
 from layers import style
 from layers.loading import load_atlas
-from layers.static import ExportError, font_families, fonts, pixel_of, render_array, render_image
+from layers.model import snapshot
+from layers.static import (
+    DEFAULT_BOUNDS,
+    ExportError,
+    font_families,
+    fonts,
+    legend,
+    pixel_of,
+    render_array,
+    render_image,
+)
+from layers.static.view import view_of
 
 HARBIN = (126.64, 45.76)
 HSINKING = (125.32, 43.88)
@@ -205,3 +216,23 @@ def test_only_the_layers_asked_for_are_drawn(atlas):
     col, row = pixel_of(*INNER_MANCHURIA, width=800, height=500)
     land = np.array(to_rgb(style.LAND)) * 255
     assert np.abs(only_china[row - 5 : row + 5, col - 5 : col + 5] - land).max() <= 2
+
+
+def test_legend_lists_only_what_lies_inside_the_bounds(atlas):
+    layer_ids = [spec.id for spec in atlas.specs()]
+
+    def labels(bounds) -> set[str]:
+        view = view_of(bounds, 1600, 1000, 100)
+        state = snapshot(atlas, AFTER, layer_ids)
+        return {entry.label for entry in legend.entries(state, view, "en")}
+
+    rows = {
+        "USSR — military occupation",
+        "Japan — colony",
+        "Thailand — part of the home country",
+        "Tibet — de facto independent, claimed by China",
+        "Portugal — colony",
+    }
+    assert rows <= labels(DEFAULT_BOUNDS)  # the default view reaches from Tibet to Timor
+    manchuria = labels((118, 38, 136, 50)) & rows
+    assert manchuria == {"USSR — military occupation", "Japan — colony"}  # Korea, not Siam

@@ -1,4 +1,5 @@
-"""The legend box: the rows of :func:`layers.style.legend_entries`, then the image's own symbols.
+"""The legend box: the rows of :func:`layers.style.legend_entries` for the features inside the
+image's bounds, then the image's own symbols.
 
 Drawn by hand rather than with ``Axes.legend``: the rows are outlines and patches laid out
 once, which is several times faster to draw for every frame of an animation.
@@ -8,27 +9,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shapely
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from layers import style
 from layers.i18n import t
+from layers.static.cache import ByIdentity
 from layers.static.features import EVENT_DAYS
 from layers.static.labels import Labels, label_size
 from layers.static.strokes import PX, dashes
 
 if TYPE_CHECKING:
     from layers.static.frame import Frame
+    from layers.static.view import View
 
-_LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, language → legend rows
+_LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, view, language → legend rows
+_IN_VIEW = ByIdentity(512)  # layer slice, view → its features inside the view
 
 
 def draw(frame: Frame, state: dict, with_events: bool) -> None:
-    """The legend of the layers in ``state`` in the scaffold's legend corner; its box is taken."""
+    """The legend of what ``state`` draws inside the image's bounds, in the scaffold's legend
+    corner; its box is taken. ``with_events``: event markers are drawn."""
     u, lang = frame.u, frame.lang
     rows: list[tuple[str, dict, str]] = []
-    for entry in _entries(state, lang):
+    for entry in entries(state, frame.view, lang):
         rows.append((entry.kind, {"entry": entry}, entry.label))
     if frame.any_ahead:
         colour = style.ROUTE_COLOURS["transbaikal"]
@@ -46,16 +52,30 @@ def draw(frame: Frame, state: dict, with_events: bool) -> None:
     _box(frame, rows)
 
 
-def _entries(state: dict, lang: str) -> list[style.LegendEntry]:
-    """:func:`layers.style.legend_entries`, cached per set of layer slices shown."""
+def entries(state: dict, view: View, lang: str) -> list[style.LegendEntry]:
+    """:func:`layers.style.legend_entries` of the features inside ``view``, cached per set of
+    layer slices shown and view."""
     slices = tuple(state.values())
-    key = (tuple(id(f) for f in slices), lang)
+    key = (tuple(id(f) for f in slices), view, lang)
     hit = _LEGENDS.get(key)
     if hit is None or any(a is not b for a, b in zip(hit[0], slices, strict=True)):
         if len(_LEGENDS) > 256:
             _LEGENDS.clear()
-        hit = _LEGENDS[key] = (slices, style.legend_entries(state, lang))
+        seen = {layer_id: in_view(frame, view) for layer_id, frame in state.items()}
+        hit = _LEGENDS[key] = (slices, style.legend_entries(seen, lang))
     return hit[1]
+
+
+def in_view(frame, view: View):
+    """The features of a layer slice that reach into the view."""
+
+    def build():
+        if frame.empty:
+            return frame
+        area = shapely.box(*view.lonlat_box())
+        return frame[frame.geometry.intersects(area)]
+
+    return _IN_VIEW.get(frame, view, build)
 
 
 def _box(frame: Frame, rows: list[tuple[str, dict, str]]) -> None:
