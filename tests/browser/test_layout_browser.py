@@ -213,6 +213,19 @@ def test_territory_names_are_drawn_clear_of_city_labels(sized, atlas, day):
     assert probe.problems() == []
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_desktop_controls_are_one_row_in_both_languages(sized, lang):
+    page, probe = sized(DESKTOP, f"/?date=1941-04-13&lang={lang}")
+    boxes = [
+        page.locator(f".st-key-{key}").first.bounding_box()
+        for key in ("w_date", "atlas_steps", "atlas_jump", "atlas_more")
+    ]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(middles) - min(middles) < 20, f"the controls wrap: {middles}"
+    assert map_box(page)["y"] <= DESKTOP["height"] / 4 - 100  # well within the first quarter
+    assert probe.problems() == []
+
+
 def test_legend_is_ordered_hatched_and_folds_by_keyboard(sized):
     page, probe = sized(DESKTOP, "/?date=1945-08-20&lang=en")
     frame = mapprobe.map_frame(page)
