@@ -121,7 +121,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
                 on_click=_toggle_play,
                 type="primary" if playing else "secondary",
             )
-        with st.container(width=200, key="atlas_jump"):
+        with st.container(width=185, key="atlas_jump"):  # the row stays one row in French too
             event_picker(atlas, lang, label="collapsed")
         before, after = neighbour_events(atlas, day)
         with st.popover(t("more_controls", lang), key="atlas_more"):

@@ -140,21 +140,7 @@ class MapBox(FastElement):
     div.innerHTML = {{ this.html_json }};
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
-    var title = div.querySelector(".atlas-legend-title");
-    if (title) {  // a legend folds away on a click, and stays folded as the date changes
-      if (window.atlasLegendFolded === undefined) {  // folded at first on a small map
-        window.atlasLegendFolded = map.getSize().x < 640;
-      }
-      var fold = function () {
-        div.classList.toggle("atlas-folded", window.atlasLegendFolded);
-        title.setAttribute("aria-expanded", String(!window.atlasLegendFolded));
-      };
-      fold();
-      L.DomEvent.on(title, "click", function () {  // a button: Enter and Space work too
-        window.atlasLegendFolded = !window.atlasLegendFolded;
-        fold();
-      });
-    }
+    window.atlasLib.legend(div, map);
     return div;
   };
   group.on("add", function () { box.addTo(group._map); });
@@ -234,58 +220,16 @@ _BOX = (
     f"background:{LAND}EE;border:1px solid {COAST};border-radius:4px;color:{TEXT};"
     f"box-shadow:0 1px 4px {TEXT}55;padding:6px 9px;"
 )
-_HALO = ",".join(f"0 0 {r}px {LAND}" for r in (1, 2, 3))
-CSS = f"""
-#map_div {{ height:100vh !important; }}
-.leaflet-container {{ background:{SEA}; font-family:Georgia,"Times New Roman",serif; }}
-.atlas-legend-box {{ {_BOX} font-size:11.5px; line-height:1.3; max-height:45vh;
-  overflow-y:auto; max-width:290px; }}
-.atlas-legend-title {{ font:inherit; font-weight:bold; margin:0 0 3px 0; padding:0;
-  cursor:pointer; background:none; border:0; color:{TEXT}; }}
-.atlas-legend-title:after {{ content:" ▾"; }}
-.atlas-folded .atlas-legend-title:after {{ content:" ▸"; }}
-.atlas-folded .atlas-legend-row {{ display:none; }}
-.atlas-legend-row {{ display:flex; align-items:center; gap:6px; margin:1px 0; }}
-.atlas-legend-row svg {{ flex:none; }}
-.atlas-date-box {{ {_BOX} font-size:17px; font-weight:bold; }}
-.atlas-date-box small {{ display:block; font-size:11px; font-weight:normal; }}
-.leaflet-tooltip.atlas-label {{ background:{LAND}99; border:0; box-shadow:none;
-  color:{TEXT}; font-size:11px; font-weight:bold; padding:0 2px; text-shadow:{_HALO}; }}
-.leaflet-tooltip.atlas-label:before {{ display:none; }}
-.leaflet-tooltip.atlas-rank-1 {{ font-size:12.5px; }}
-.leaflet-tooltip.atlas-rank-2, .leaflet-tooltip.atlas-rank-3, .atlas-dot-2, .atlas-dot-3 {{
-  display:none; }}
-.atlas-z5 .leaflet-tooltip.atlas-rank-2, .atlas-z6 .leaflet-tooltip.atlas-rank-3 {{
-  display:block; }}
-.atlas-z5 .atlas-dot-2, .atlas-z6 .atlas-dot-3 {{ display:inline; }}
-.leaflet-container .atlas-hidden {{ display:none !important; }}
-.atlas-area-label {{ background:none; border:0; white-space:nowrap; }}
-.atlas-area-label span {{ position:absolute; transform:translate(-50%,-50%); color:{TEXT};
-  font-variant:small-caps; letter-spacing:0.06em; text-shadow:{_HALO}; opacity:0.9;
-  width:max-content; max-width:9em; white-space:normal; text-align:center; line-height:1.1; }}
-.atlas-area-rank-1 span {{ font-size:15px; font-weight:bold; }}
-.atlas-area-rank-2 span {{ font-size:12.5px; font-weight:bold; }}
-.atlas-area-rank-3 span {{ font-size:11px; }}
-.atlas-area-rank-2, .atlas-area-rank-3 {{ display:none; }}
-.atlas-small .atlas-area-rank-1 span {{ font-size:12px; }}
-.atlas-z4 .atlas-area-rank-2, .atlas-z6 .atlas-area-rank-3 {{ display:block; }}
-.leaflet-container path.leaflet-interactive:focus, .leaflet-container:focus {{
-  outline:none; }}
-.atlas-arrow {{ background:none; border:0; }}
-.atlas-offmap {{ background:none; border:0; cursor:pointer; }}
-.atlas-offmap svg {{ display:block; }}
-.atlas-offmap path {{ fill:{TEXT}; stroke:{LAND}; stroke-width:1.5; stroke-linejoin:round; }}
-.atlas-arrow svg {{ display:block; overflow:visible; }}
-.atlas-popup, .atlas-event {{ font-size:12.5px; max-height:300px; overflow-y:auto; }}
-.atlas-popup > div, .atlas-event > div {{ margin:2px 0; }}
-.atlas-event-list {{ max-height:320px; overflow-y:auto; }}
-.atlas-event-list .atlas-event {{ max-height:none; overflow:visible; }}
-.atlas-event-list .atlas-event + .atlas-event {{ border-top:1px solid {COAST};
-  margin-top:5px; padding-top:5px; }}
-.atlas-notes {{ color:{TEXT}; font-style:italic; }}
-.atlas-sources ul, .atlas-axis ol {{ margin:2px 0; padding-left:18px; }}
-.leaflet-control-attribution {{ font-size:10px; }}
-"""
+# The map's look: layers/web/atlas_map.css, with the colours of layers.style.
+_CSS_TEMPLATE = (Path(__file__).parent / "web" / "atlas_map.css").read_text(encoding="utf-8")
+CSS = Template(_CSS_TEMPLATE).render(
+    box=_BOX,
+    halo=",".join(f"0 0 {r}px {LAND}" for r in (1, 2, 3)),
+    land=LAND,
+    sea=SEA,
+    coast=COAST,
+    text=TEXT,
+)
 
 # The map library (atlasLib): geometry store, drawing, hatching, label placement.
 LIBRARY = f"var HATCHES = {script_json(HATCH_SVG)};\n" + (

@@ -247,7 +247,7 @@ def overlay_group(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str = 
     """The legend (only what is drawn on ``day``) and the date, as boxes on the map."""
     group = AtlasGroup(name="overlay")
     legend = legend_box_html(atlas, day, layer_ids, lang)
-    MapBox(legend, "bottomleft", "atlas-legend-box").add_to(group)
+    MapBox(legend, "bottomright", "atlas-legend-box").add_to(group)
     date_html = f"{escape(format_date(day, lang))}<small>{escape(t('app_short', lang))}</small>"
     MapBox(date_html, "topright", "atlas-date-box").add_to(group)
     return group

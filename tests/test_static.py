@@ -19,12 +19,23 @@ from PIL import Image
 
 from layers import style
 from layers.loading import load_atlas
-from layers.static import ExportError, font_families, fonts, pixel_of, render_array, render_image
+from layers.model import snapshot
+from layers.static import (
+    DEFAULT_BOUNDS,
+    ExportError,
+    font_families,
+    fonts,
+    legend,
+    pixel_of,
+    render_array,
+    render_image,
+)
+from layers.static.view import view_of
 
 HARBIN = (126.64, 45.76)
 HSINKING = (125.32, 43.88)
 ULAANBAATAR = (106.92, 47.92)
-INNER_MANCHURIA = (122.5, 46.0)  # inside Manchukuo, away from labels and routes
+INNER_MANCHURIA = (121.5, 45.0)  # inside Manchukuo, away from labels and routes
 PACT = dt.date(1941, 4, 13)
 AFTER = dt.date(1945, 8, 25)
 
@@ -205,3 +216,41 @@ def test_only_the_layers_asked_for_are_drawn(atlas):
     col, row = pixel_of(*INNER_MANCHURIA, width=800, height=500)
     land = np.array(to_rgb(style.LAND)) * 255
     assert np.abs(only_china[row - 5 : row + 5, col - 5 : col + 5] - land).max() <= 2
+
+
+def test_legend_lists_only_what_lies_inside_the_bounds(atlas):
+    layer_ids = [spec.id for spec in atlas.specs()]
+
+    def labels(bounds) -> set[str]:
+        view = view_of(bounds, 1600, 1000, 100)
+        state = snapshot(atlas, AFTER, layer_ids)
+        return {entry.label for entry in legend.entries(state, view, "en")}
+
+    rows = {
+        "USSR — military occupation",
+        "Japan — colony",
+        "Thailand — part of the home country",
+        "Tibet — de facto independent, claimed by China",
+        "Portugal — colony",
+    }
+    assert rows <= labels(DEFAULT_BOUNDS)  # the default view reaches from Tibet to Timor
+    manchuria = labels((118, 38, 136, 50)) & rows
+    assert manchuria == {"USSR — military occupation", "Japan — colony"}  # Korea, not Siam
+
+
+def test_legend_sits_in_a_panel_beside_the_map_and_the_scale_bar_in_its_corner(atlas, images):
+    view = view_of(DEFAULT_BOUNDS, 1600, 1000, 150)
+    right = 1600 - round(view.panel * 150)  # the map's right edge, in pixels
+    assert 1600 * 0.7 <= right < 1600 * 0.9
+    east, *_ = pixel_of(*view.lonlat_box()[2:3], 40)
+    assert abs(east - right) <= 1  # the map ends where the panel begins
+    image = images[AFTER]
+    top, bottom = round(view.header * 150), 1000 - round(view.footer * 150)
+    sea = np.array(to_rgb(style.SEA)) * 255
+    panel, on_map = image[top + 5 : bottom - 5, right + 2 :], image[top:bottom, :right]
+    assert (np.abs(panel - sea).max(axis=2) <= 8).mean() == 0  # no map under the legend
+    ink = (panel.max(axis=2) < 80).mean()
+    assert ink > 0.005  # the legend's text and symbols are drawn there
+    # The scale bar's black segments, in the map's lower left corner.
+    corner = on_map[-50:-25, 20:240]
+    assert (corner.max(axis=2) < 60).mean() > 0.03

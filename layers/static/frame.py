@@ -37,11 +37,12 @@ def draw(scaffold: Scaffold, atlas: Atlas, day: dt.date, layer_ids: list[str], l
             frame.territories(features)
         elif kind in ("line", "route"):
             frame.lines(layer_id, features)
-    legend.draw(frame, state, EVENTS in layer_ids)
+    events = events_shown(atlas, day, scaffold.view) if EVENTS in layer_ids else []
+    legend.draw(frame, state, bool(events))
     if "cities" in state:
         frame.cities(state["cities"])
-    if EVENTS in layer_ids:
-        frame.events(events_shown(atlas, day, scaffold.view))
+    if events:
+        frame.events(events)
     frame.draw_markers()
     frame.place_pending(up_to=FIRST_RANK)  # the largest cities keep their names first
     for layer_id, features in state.items():

@@ -92,8 +92,9 @@ class Labels:
         moved = Path(path.vertices / 72 + np.array([box_[0] / dpi, box_[1] / dpi]), path.codes)
         self.parts.setdefault((colour, alpha), []).append(moved)
 
-    def draw(self, zorder: float) -> None:
-        """Add the labels gathered so far to the axes, and start a new batch."""
+    def draw(self, zorder: float, clip: bool = True) -> None:
+        """Add the labels gathered so far to the axes, and start a new batch; ``clip=False``
+        draws them outside the map's frame too."""
         inches = self.s.fig.dpi_scale_trans
         if self.halo and self.parts:
             every = Path.make_compound_path(*(p for ps in self.parts.values() for p in ps))
@@ -105,6 +106,7 @@ class Labels:
                 joinstyle="round",
                 transform=inches,
                 zorder=zorder,
+                clip_on=clip,
             )
             self.s.ax.add_artist(halo)
         for (colour, alpha), paths in self.parts.items():
@@ -115,6 +117,7 @@ class Labels:
                 alpha=alpha,
                 transform=inches,
                 zorder=zorder,
+                clip_on=clip,
             )
             self.s.ax.add_artist(text)
         self.parts = {}

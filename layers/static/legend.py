@@ -1,4 +1,5 @@
-"""The legend box: the rows of :func:`layers.style.legend_entries`, then the image's own symbols.
+"""The legend box: the rows of :func:`layers.style.legend_entries` for the features inside the
+image's bounds, then the image's own symbols.
 
 Drawn by hand rather than with ``Axes.legend``: the rows are outlines and patches laid out
 once, which is several times faster to draw for every frame of an animation.
@@ -8,27 +9,32 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shapely
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from layers import style
 from layers.i18n import t
+from layers.static.cache import ByIdentity
 from layers.static.features import EVENT_DAYS
 from layers.static.labels import Labels, label_size
 from layers.static.strokes import PX, dashes
 
 if TYPE_CHECKING:
     from layers.static.frame import Frame
+    from layers.static.view import View
 
-_LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, language → legend rows
+_LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, view, language → legend rows
+_IN_VIEW = ByIdentity(512)  # layer slice, view → its features inside the view
 
 
 def draw(frame: Frame, state: dict, with_events: bool) -> None:
-    """The legend of the layers in ``state`` in the scaffold's legend corner; its box is taken."""
+    """The legend of what ``state`` draws inside the image's bounds, in the panel right of the
+    map. ``with_events``: event markers are drawn."""
     u, lang = frame.u, frame.lang
     rows: list[tuple[str, dict, str]] = []
-    for entry in _entries(state, lang):
+    for entry in entries(state, frame.view, lang):
         rows.append((entry.kind, {"entry": entry}, entry.label))
     if frame.any_ahead:
         colour = style.ROUTE_COLOURS["transbaikal"]
@@ -46,41 +52,61 @@ def draw(frame: Frame, state: dict, with_events: bool) -> None:
     _box(frame, rows)
 
 
-def _entries(state: dict, lang: str) -> list[style.LegendEntry]:
-    """:func:`layers.style.legend_entries`, cached per set of layer slices shown."""
+def entries(state: dict, view: View, lang: str) -> list[style.LegendEntry]:
+    """:func:`layers.style.legend_entries` of the features inside ``view``, cached per set of
+    layer slices shown and view."""
     slices = tuple(state.values())
-    key = (tuple(id(f) for f in slices), lang)
+    key = (tuple(id(f) for f in slices), view, lang)
     hit = _LEGENDS.get(key)
     if hit is None or any(a is not b for a, b in zip(hit[0], slices, strict=True)):
         if len(_LEGENDS) > 256:
             _LEGENDS.clear()
-        hit = _LEGENDS[key] = (slices, style.legend_entries(state, lang))
+        seen = {layer_id: in_view(frame, view) for layer_id, frame in state.items()}
+        hit = _LEGENDS[key] = (slices, style.legend_entries(seen, lang))
     return hit[1]
 
 
+def in_view(frame, view: View):
+    """The features of a layer slice that reach into the view."""
+
+    def build():
+        if frame.empty:
+            return frame
+        area = shapely.box(*view.lonlat_box())
+        return frame[frame.geometry.intersects(area)]
+
+    return _IN_VIEW.get(frame, view, build)
+
+
 def _box(frame: Frame, rows: list[tuple[str, dict, str]]) -> None:
-    u, dpi, fonts = frame.u, frame.view.dpi, frame.fonts
+    """The rows in a box at the top of the panel right of the map, in one column; the type
+    shrinks when a label is too wide for the panel or the rows too many for its height."""
+    dpi, fonts = frame.view.dpi, frame.fonts
     px = dpi / 72  # pixels per point
-    size, title_size = 6.0 * u, 7.0 * u
+    title = t("legend", frame.lang)
+    bounds = frame.s.boxes.frame  # the map, in figure pixels
+    margin = 4.0 * frame.u * px
+    room_w = frame.view.width - bounds.x1 - 2 * margin
+    room_h = bounds.y1 - bounds.y0 - 2 * margin
+
+    def layout(size: float) -> tuple[float, float]:
+        """Width and height of the box at this type size."""
+        widest = max(label_size(r[2], size, "normal", "normal", fonts, dpi)[0] for r in rows)
+        title_w, title_h = label_size(title, size * 7 / 6, "bold", "normal", fonts, dpi)
+        inner = max(size * 2.8 * px + widest, title_w)
+        height = size * 1.4 * px + title_h + size * 0.3 * px + len(rows) * size * 1.62 * px
+        return inner + size * 1.4 * px, height
+
+    size = 6.0 * frame.u
+    width, height = layout(size)
+    if width > room_w or height > room_h:
+        size *= min(room_w / width, room_h / height)
+        width, height = layout(size)
     row_h, pad, gap = size * 1.62 * px, size * 0.7 * px, size * 0.6 * px
     swatch_w, swatch_h = size * 2.2 * px, size * 0.95 * px
-    columns = (
-        [rows] if len(rows) <= 12 else [rows[: (len(rows) + 1) // 2], rows[(len(rows) + 1) // 2 :]]
-    )
-    widths = [
-        swatch_w + gap + max(label_size(r[2], size, "normal", "normal", fonts, dpi)[0] for r in c)
-        for c in columns
-    ]
-    title = t("legend", frame.lang)
+    title_size = size * 7 / 6
     title_w, title_h = label_size(title, title_size, "bold", "normal", fonts, dpi)
-    inner_w = max(sum(widths) + gap * 2.5 * (len(columns) - 1), title_w)
-    width = inner_w + 2 * pad
-    height = 2 * pad + title_h + size * 0.3 * px + len(columns[0]) * row_h
-    scaffold = frame.s
-    bounds, margin = scaffold.boxes.frame, size * 0.6 * px
-    corner = scaffold.corner
-    x0 = bounds.x1 - margin - width if "right" in corner else bounds.x0 + margin
-    y0 = bounds.y0 + margin if "lower" in corner else bounds.y1 - margin - height
+    x0, y0 = bounds.x1 + margin, bounds.y1 - margin - height
     box_ = FancyBboxPatch(
         (x0 / dpi, y0 / dpi),
         width / dpi,
@@ -88,26 +114,23 @@ def _box(frame: Frame, rows: list[tuple[str, dict, str]]) -> None:
         boxstyle=f"round,pad=0,rounding_size={size * 0.35 / 72:.4f}",
         facecolor=to_rgba(style.LAND, 0.93),
         edgecolor=style.COAST,
-        lw=0.6 * u,
-        transform=scaffold.fig.dpi_scale_trans,
+        lw=0.6 * frame.u,
+        transform=frame.s.fig.dpi_scale_trans,
         zorder=20,
+        clip_on=False,
     )
     frame.ax.add_artist(box_)
-    labels = Labels(scaffold, halo=False)
+    labels = Labels(frame.s, halo=False)
     top = y0 + height - pad
     labels.add(title, (x0 + pad, top - title_h, x0 + pad + title_w, top), title_size, weight="bold")
     top -= title_h + size * 0.3 * px
-    left = x0 + pad
-    for column, col_w in zip(columns, widths, strict=True):
-        for i, (kind, spec, text) in enumerate(column):
-            mid = top - (i + 0.5) * row_h
-            _swatch(frame, kind, spec, left, mid, swatch_w, swatch_h)
-            w, h = label_size(text, size, "normal", "normal", fonts, dpi)
-            tx = left + swatch_w + gap
-            labels.add(text, (tx, mid - h / 2, tx + w, mid + h / 2), size)
-        left += col_w + gap * 2.5
-    labels.draw(zorder=22)
-    frame.boxes.take((x0, y0, x0 + width, y0 + height))
+    for i, (kind, spec, text) in enumerate(rows):
+        mid = top - (i + 0.5) * row_h
+        _swatch(frame, kind, spec, x0 + pad, mid, swatch_w, swatch_h)
+        w, h = label_size(text, size, "normal", "normal", fonts, dpi)
+        tx = x0 + pad + swatch_w + gap
+        labels.add(text, (tx, mid - h / 2, tx + w, mid + h / 2), size)
+    labels.draw(zorder=22, clip=False)
 
 
 def _swatch(frame: Frame, kind: str, spec: dict, x: float, mid: float, w: float, h: float):
@@ -126,6 +149,7 @@ def _swatch(frame: Frame, kind: str, spec: dict, x: float, mid: float, w: float,
             linestyle=dashes(entry.dash, u * 0.6),
             transform=inches,
             zorder=21,
+            clip_on=False,
         )
         if entry.hatch:
             patch.set_hatch(entry.hatch)
@@ -145,5 +169,5 @@ def _swatch(frame: Frame, kind: str, spec: dict, x: float, mid: float, w: float,
         xs, ys = [(x + w / 2) / dpi], [mid / dpi]
         spec = {**spec, "linestyle": "none", "markeredgecolor": style.TEXT}
         spec["markeredgewidth"] = 0.8 * u
-    line = Line2D(xs, ys, transform=inches, zorder=21, dash_capstyle="round", **spec)
+    line = Line2D(xs, ys, transform=inches, zorder=21, dash_capstyle="round", clip_on=False, **spec)
     frame.ax.add_artist(line)

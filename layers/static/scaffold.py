@@ -1,7 +1,7 @@
 """The scaffold: a figure holding what does not depend on the date, reused for every date.
 
 Sea, land, coasts and graticule, the scale bar and north arrow, degree labels, the title band
-and the sources line; and the corner of the map where the legend goes.
+and the sources line. The legend goes in the panel right of the map (layers/static/legend.py).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, PathPatch, Rectangle
@@ -54,7 +53,7 @@ class Scaffold:
         FigureCanvasAgg(fig)
         bottom = view.footer * view.dpi / view.height
         top = 1 - view.header * view.dpi / view.height
-        ax = fig.add_axes((0, bottom, 1, top - bottom))
+        ax = fig.add_axes((0, bottom, 1 - view.panel * view.dpi / view.width, top - bottom))
         ax.set_axis_off()
         ax.set_xlim(view.x0, view.x1)
         ax.set_ylim(view.y0, view.y1)
@@ -62,16 +61,13 @@ class Scaffold:
         self.fig, self.ax = fig, ax
         self.renderer = fig.canvas.get_renderer()
         self.boxes = Boxes(ax.get_window_extent(self.renderer), 1.5 * u)
-        self.land = []
-        self.corner = "lower right"
         ax.add_patch(
             Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=style.SEA, lw=0, zorder=0)
         )
         if base is not None:
             self._basemap(base)
-            self.corner = _legend_corner(view, tuple(self.land))
         self.labels = Labels(self)
-        self._scale_bar(left=self.corner != "lower left")
+        self._scale_bar()
         self._graticule_labels()
         self.labels.draw(zorder=20)
         h_in = view.height / view.dpi
@@ -120,7 +116,6 @@ class Scaffold:
                     continue
                 self.patch(path, facecolor=style.LAND, edgecolor="none", zorder=1)
                 self.patch(path, facecolor="none", edgecolor=style.COAST, lw=0.45 * u, zorder=2.5)
-                self.land.append(geometry(geom, tol * 8, "shape"))
             elif kind == "graticule" or geom.geom_type in ("LineString", "MultiLineString"):
                 path = geometry(geom, tol, "line")
                 if path is not None:
@@ -139,8 +134,9 @@ class Scaffold:
         patch.set_hatchcolor(look.stroke)
         patch.set_hatch_linewidth(0.5 * self.u)
 
-    def _scale_bar(self, left: bool) -> None:
-        """A bar true at the map's centre latitude, with a north arrow above it."""
+    def _scale_bar(self) -> None:
+        """A bar true at the map's centre latitude, in the lower left corner, with a north
+        arrow above it."""
         view, ax, u = self.view, self.ax, self.u
         lat = view.centre_lat
         k = math.cos(math.radians(lat))  # ground metres per projected metre there
@@ -149,7 +145,7 @@ class Scaffold:
         nice = max(m * magnitude for m in (1, 2, 2.5, 5) if m * magnitude <= target)
         length = nice / k
         pad_x, pad_y, bar_h = 14 * u * view.per_pt, 16 * u * view.per_pt, 4 * u * view.per_pt
-        x0 = view.x0 + pad_x if left else view.x1 - pad_x - length
+        x0 = view.x0 + pad_x
         y0 = view.y0 + pad_y
         for i in range(4):
             ax.add_patch(
@@ -169,7 +165,7 @@ class Scaffold:
             self.label_at(text, x, y0 + bar_h * 1.6, 6.0 * u, "center", "bottom")
         caption = f"{t('scale', self.lang)} · {t('scale_at', self.lang, lat=_latitude(lat))}"
         self.label_at(caption, x0, y0 - bar_h * 0.8, 6.0 * u, "left", "top")
-        nx = x0 + (length * 0.06 if left else length * 0.94)
+        nx = x0 + length * 0.06
         ny = y0 + bar_h * 6.5
         arrow = 14 * u * view.per_pt
         ax.add_patch(
@@ -194,8 +190,6 @@ class Scaffold:
         """Degrees along the top and left edges, where they meet nothing else."""
         view = self.view
         west, south, east, north = view.lonlat_box()
-        # Keep clear of where the legend goes, whatever its size on a given date.
-        legend = Bbox(self.ax.transData.transform(_corner_rect(view, self.corner)))
         labels = [
             (_longitude(lon), float(project(lon, 0)[0]), view.y1 - 3 * view.per_pt, "center", "top")
             for lon in range(math.ceil(west / 10) * 10, math.floor(east) + 1, 10)
@@ -209,7 +203,7 @@ class Scaffold:
             w, h = label_size(text, size, "normal", "normal", self.fonts, self.view.dpi)
             px, py = self.ax.transData.transform((x, y))
             box_ = aligned(px, py, w, h, ha, va)
-            if self.boxes.free(box_) and not Bbox.from_extents(*box_).overlaps(legend):
+            if self.boxes.free(box_):
                 self.labels.add(text, box_, size, alpha=0.75)
                 self.boxes.take(box_)
 
@@ -229,24 +223,6 @@ class Scaffold:
             color=style.TEXT,
             family=self.families,
         )
-
-
-def _corner_rect(view: View, corner: str) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The rectangle kept for the legend in a corner (projected metres)."""
-    w, h = (view.x1 - view.x0) * 0.26, (view.y1 - view.y0) * 0.42
-    x0 = view.x1 - w if "right" in corner else view.x0
-    y0 = view.y0 if "lower" in corner else view.y1 - h
-    return (x0, y0), (x0 + w, y0 + h)
-
-
-def _legend_corner(view: View, land: tuple) -> str:
-    """The corner whose legend rectangle covers the least land: the sea is the best place."""
-    scores = {}
-    for order, corner in enumerate(("lower right", "lower left", "upper right", "upper left")):
-        (x0, y0), (x1, y1) = _corner_rect(view, corner)
-        covered = sum(shapely.clip_by_rect(s, x0, y0, x1, y1).area for s in land)
-        scores[corner] = covered / ((x1 - x0) * (y1 - y0)) + order * 0.02
-    return min(scores, key=scores.get)
 
 
 def _number(value: float, lang: str = "en") -> str:

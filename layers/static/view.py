@@ -20,6 +20,7 @@ class View:
     unit: float  # fonts and lines against the 1600×1000 image at 150 dpi (clamped)
     header: float  # title band, inches
     footer: float  # sources line, inches
+    panel: float  # the legend's panel right of the map, inches
     x0: float
     y0: float
     x1: float
@@ -48,11 +49,13 @@ class View:
 
 @functools.lru_cache(maxsize=64)
 def view_of(bounds: tuple[float, float, float, float], width: int, height: int, dpi: float) -> View:
-    """The view of checked ``bounds`` in an image of this size, the map filling its frame."""
+    """The view of checked ``bounds`` in an image of this size, the map filling its frame
+    (left of the legend's panel, which takes at most 30% of the width)."""
     w_in, h_in = width / dpi, height / dpi
     unit = min(max(min(w_in / (1600 / 150), h_in / (1000 / 150)), 0.7), 2.0)
     header, footer = 0.42 * unit, 0.22 * unit
-    map_w, map_h = width, height - (header + footer) * dpi
+    panel = min(2.5 * unit, 0.3 * w_in)
+    map_w, map_h = width - panel * dpi, height - (header + footer) * dpi
     west, south, east, north = bounds
     (x0, x1), (y0, y1) = project([west, east], [south, north])
     # Grow the narrower side so that the map fills its frame at one scale in x and y.
@@ -68,6 +71,7 @@ def view_of(bounds: tuple[float, float, float, float], width: int, height: int, 
         unit,
         header,
         footer,
+        panel,
         cx - half_w,
         cy - half_h,
         cx + half_w,

@@ -335,5 +335,24 @@ window.atlasLib = window.atlasLib || (function () {
     map.on("resize", refit);
     refit();
   }
-  return {draw: draw, declutter: declutterSoon, sync: sync, fit: fit};
+  // A legend box folds by its title (a button: Enter and Space work too), at first on a
+  // small map (under 640 x 560 px), and stays as the reader left it when the date changes.
+  function legend(div, map) {
+    var title = div.querySelector(".atlas-legend-title");
+    if (!title) { return; }
+    if (window.atlasLegendFolded === undefined) {
+      var size = map.getSize();
+      window.atlasLegendFolded = size.x < 640 || size.y < 560;
+    }
+    function fold() {
+      div.classList.toggle("atlas-folded", window.atlasLegendFolded);
+      title.setAttribute("aria-expanded", String(!window.atlasLegendFolded));
+    }
+    fold();
+    L.DomEvent.on(title, "click", function () {
+      window.atlasLegendFolded = !window.atlasLegendFolded;
+      fold();
+    });
+  }
+  return {draw: draw, declutter: declutterSoon, sync: sync, fit: fit, legend: legend};
 })();

@@ -75,6 +75,15 @@ MARKERS_JS = r"""
 }
 """
 
+# In the map frame: the legend's box and the map's size.
+LEGEND_JS = r"""
+() => {
+  const r = document.querySelector('.atlas-legend-box').getBoundingClientRect();
+  const s = map.getSize();
+  return [{x: r.left, y: r.top, width: r.width, height: r.height}, [s.x, s.y]];
+}
+"""
+
 
 @pytest.fixture(scope="module")
 def atlas():
@@ -204,6 +213,19 @@ def test_territory_names_are_drawn_clear_of_city_labels(sized, atlas, day):
     assert probe.problems() == []
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_desktop_controls_are_one_row_in_both_languages(sized, lang):
+    page, probe = sized(DESKTOP, f"/?date=1941-04-13&lang={lang}")
+    boxes = [
+        page.locator(f".st-key-{key}").first.bounding_box()
+        for key in ("w_date", "atlas_steps", "atlas_jump", "atlas_more")
+    ]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(middles) - min(middles) < 20, f"the controls wrap: {middles}"
+    assert map_box(page)["y"] <= DESKTOP["height"] / 4 - 100  # well within the first quarter
+    assert probe.problems() == []
+
+
 def test_legend_is_ordered_hatched_and_folds_by_keyboard(sized):
     page, probe = sized(DESKTOP, "/?date=1945-08-20&lang=en")
     frame = mapprobe.map_frame(page)
@@ -212,15 +234,45 @@ def test_legend_is_ordered_hatched_and_folds_by_keyboard(sized):
     assert japan == sorted(japan, key=rows.index) and rows.index(japan[-1]) < rows.index(
         next(r for r in rows if r.startswith("USSR"))
     )
+    assert not any("Manchukuo" in r or "Mengjiang" in r for r in rows)  # gone by then
     fills = mapprobe.map_state(page)["fills"]
     assert any(p.lower().startswith("url(#atlas-hatch-") for p in fills)  # hatched
-    legend = frame.locator(".atlas-legend-box").bounding_box()
-    assert legend["y"] + legend["height"] <= DESKTOP["height"]  # never cut off
+    # Open at first on a desktop, in the bottom-right corner (over the Pacific, away from
+    # Manchuria and China), at most 30% of the map high, its rows scrolling: never cut off.
+    legend, size = frame.evaluate(LEGEND_JS)
+    assert legend["x"] > size[0] / 2 and legend["y"] > size[1] / 2
+    assert legend["x"] + legend["width"] <= size[0] and legend["y"] + legend["height"] <= size[1]
+    assert legend["height"] <= 0.31 * size[1]
+    scrolls = "() => { const b = document.querySelector('.atlas-legend-box');"
+    assert frame.evaluate(
+        scrolls + " return b.scrollHeight > b.clientHeight"
+        " && getComputedStyle(b).overflowY === 'auto'; }"
+    )
+    # The toggle is the next stop of the keyboard after the zoom buttons, and Enter folds it.
     title = frame.locator("button.atlas-legend-title")
-    title.focus()
-    expanded = title.get_attribute("aria-expanded")
+    assert title.get_attribute("aria-expanded") == "true"
+    frame.locator("a.leaflet-control-zoom-out").focus()
+    page.keyboard.press("Tab")
+    assert frame.evaluate("() => document.activeElement.className") == "atlas-legend-title"
     page.keyboard.press("Enter")
-    assert title.get_attribute("aria-expanded") != expanded
+    assert title.get_attribute("aria-expanded") == "false"
+    assert frame.locator(".atlas-legend-row").first.is_hidden()
+    page.keyboard.press("Space")
+    assert title.get_attribute("aria-expanded") == "true"
+    assert probe.problems() == []
+
+
+def test_legend_is_folded_at_first_on_a_phone(sized):
+    page, probe = sized(PHONE, "/?date=1945-08-20&lang=fr")
+    frame = mapprobe.map_frame(page)
+    title = frame.locator("button.atlas-legend-title")
+    assert title.get_attribute("aria-expanded") == "false"
+    assert frame.locator(".atlas-legend-row").first.is_hidden()
+    title.click()
+    assert frame.locator(".atlas-legend-row").first.is_visible()
+    legend, size = frame.evaluate(LEGEND_JS)
+    assert legend["height"] <= 0.31 * size[1] and legend["x"] + legend["width"] <= size[0]
+    assert page.evaluate("window.scrollY") == 0
     assert probe.problems() == []
 
 
