@@ -425,11 +425,13 @@ def controller_label(controller: str, lang: str) -> str:
 def localised(props: dict, field: str, lang: str) -> str:
     """``props[field + '_fr']`` in French when present (with French spacing), else the
     English ``field`` value."""
-    if lang == "fr" and props.get(f"{field}_fr"):
-        return french_spacing(str(props[f"{field}_fr"]))
+    french = props.get(f"{field}_fr")
+    if lang == "fr" and french and french == french:
+        return french_spacing(str(french))
     for key in (f"{field}_en", field):
-        if props.get(key):
-            return props[key]
+        value = props.get(key)
+        if value and value == value:  # missing cells are None or NaN (NaN != NaN)
+            return str(value)
     return ""
 
 

@@ -77,7 +77,7 @@ def hostile_geodata(folder) -> None:
         }
     )
     (folder / "catalogue.json").write_text(json.dumps(catalogue), "utf-8")
-    polygon = [[[141.0, 25.0], [147.0, 25.0], [147.0, 30.0], [141.0, 30.0], [141.0, 25.0]]]
+    polygon = [[[150.0, 36.0], [156.0, 36.0], [156.0, 41.0], [150.0, 41.0], [150.0, 36.0]]]
     territory = {
         "type": "Feature",
         "properties": {
@@ -167,10 +167,11 @@ def test_hostile_data_is_shown_as_text(page, probe, hostile_server):
     title = sidebar.get_by_text(f"Hostile {IMG} {MD_LINK}", exact=True)
     check(title.count() == 1, "the layer title in the sidebar is not shown as plain text")
 
-    # Point at a corner of the hostile area, away from the city and event markers on it.
+    # Point at the upper-left corner of the hostile area, away from its markers and above the
+    # legend (bottom-right of the map), in open sea east of Japan.
     page.locator("iframe[src*='streamlit_folium']").scroll_into_view_if_needed()
     box = page.locator("iframe[src*='streamlit_folium']").bounding_box()
-    point = frame.evaluate("() => window.map.latLngToContainerPoint([25.8, 141.8])")
+    point = frame.evaluate("() => window.map.latLngToContainerPoint([40.4, 150.6])")
     x, y = box["x"] + point["x"], box["y"] + point["y"]
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip", has_text="Hostile").first
