@@ -46,7 +46,7 @@ from layers.map_features import (
     route_features,
 )
 from layers.model import Atlas, LayerSpec, snapshot
-from layers.style import COAST, GRATICULE, LAND, TEXT, LegendEntry, legend_entries
+from layers.style import GRATICULE_STYLE, LAND, LAND_STYLE, TEXT, LegendEntry, legend_entries
 from layers.urlstate import EVENTS_ID, MAX_ZOOM, MIN_ZOOM
 
 LEAFLET_ASSETS = "/app/static/vendor/leaflet"  # Streamlit static serving of static/vendor/
@@ -79,8 +79,6 @@ TILES = {
         13,
     ),
 }
-_LAND = {"fillColor": LAND, "fillOpacity": 1.0, "color": COAST, "weight": 0.8, "opacity": 1.0}
-_GRID = {"color": GRATICULE, "weight": 0.8, "opacity": 0.9, "dashArray": "3 4", "fill": False}
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,11 @@ def base_map(
     base = atlas.layers.get("basemap")
     if base is None or base.broken:
         return m
-    for kind, style in (("land", _LAND), ("outside_scope", None), ("graticule", _GRID)):
+    for kind, style in (
+        ("land", LAND_STYLE),
+        ("outside_scope", None),
+        ("graticule", GRATICULE_STYLE),
+    ):
         features = []
         for props, geometry in feature_rows(base.frame):
             if props.get("kind") != kind:

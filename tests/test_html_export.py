@@ -132,8 +132,8 @@ def test_look_carries_the_style_constants(page_html):
     data = embedded_data(page_html)
     shipped = data["look"]
     assert shipped == json.loads(script_json(look()))
-    assert shipped["land"] == style.LAND_STYLE == render._LAND  # the live map's base map
-    assert shipped["graticule"] == style.GRATICULE_STYLE == render._GRID
+    assert shipped["land"] == style.LAND_STYLE == render.LAND_STYLE  # the live map's base map
+    assert shipped["graticule"] == style.GRATICULE_STYLE == render.GRATICULE_STYLE
     assert shipped["graticule"]["dashArray"] == "3 4"
     assert shipped["outsideScope"] == style.OUTSIDE_SCOPE_STYLE.leaflet()
     assert shipped["eventWindowDays"] == map_features.EVENT_WINDOW_DAYS
