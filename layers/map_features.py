@@ -79,6 +79,17 @@ def name_feature(props: dict, geometry, lang: str) -> Feature | None:
     return shown, f'{{"type":"Point","coordinates":[{lon:.4f},{lat:.4f}]}}'
 
 
+def largest_per_label(names: list[tuple[Feature, float]]) -> list[Feature]:
+    """One name per label among (name feature, area) pairs: the largest piece's. A territory
+    drawn in several pieces (China between the occupied zones) is named once."""
+    best: dict[str, tuple[Feature, float]] = {}
+    for feature, area in names:
+        label = feature[0]["n"]
+        if label not in best or area > best[label][1]:
+            best[label] = (feature, area)
+    return [feature for feature, _ in best.values()]
+
+
 def map_name(props: dict, lang: str) -> str:
     """The name a territory carries on the map: ``label_en``/``label_fr`` when the data has
     them, else its name without the qualifier ("Korea (Chōsen)" → "Korea")."""

@@ -38,6 +38,8 @@ from layers.map_features import (
     events_by_place,
     feature_rows,
     has_planned_part,
+    label_point,
+    largest_per_label,
     line_feature,
     name_feature,
     nearby_events,
@@ -217,7 +219,7 @@ def layer_group(
             parts.append([area_feature(props, lang, geometry_json)])
             name = name_feature(props, geometry, lang)
             if name is not None:
-                names.append(name)
+                names.append((name, label_point(props.get("id"), geometry)[2]))
         elif kind == "line":
             parts.append([line_feature(layer_id, props, lang, geometry_json, user)])
         elif kind == "route":
@@ -228,7 +230,8 @@ def layer_group(
     for features in [*parts, points] if points else parts:
         AtlasGeoJson(features, pane=PANES.get(kind), store_url=_url(store)).add_to(group)
     if names:
-        AtlasGeoJson(names, pane=PANES["name"], interactive=False).add_to(group)
+        named = largest_per_label(names)
+        AtlasGeoJson(named, pane=PANES["name"], interactive=False).add_to(group)
     return group
 
 

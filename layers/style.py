@@ -275,3 +275,21 @@ def route_label(key: str, lang: str) -> str:
 def _darker(hex_colour: str, factor: float = 0.65) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return "#{:02X}{:02X}{:02X}".format(*(int(c * factor) for c in (r, g, b)))
+
+# The map engine's time control and legend (layers/web/engine.js: the app's live map and the
+# standalone HTML alike).
+PLAY_STEP_DAYS = 7  # one step of the play button
+PLAY_INTERVAL_MS = 700
+ZOOM_SNAP = 0.5
+LEGEND_POSITION = "bottomright"  # over the sea, clear of the region the atlas is about
+LEGEND_FOLD_BELOW = (640, 560)  # the legend starts folded on a map narrower or lower (px)
+TIME_POSITION = "topright"  # the time control: over the sea north-east of Japan
+SETTLE_AFTER_MS = {"release": 150, "step": 400}  # the page hears of the date once still
+TIME_ICONS = {  # SVG paths in a 12 x 12 box
+    "prevEvent": "M1 1 H3 V11 H1 Z M11 1 L4 6 L11 11 Z",
+    "minusDay": "M9 1 L3 6 L9 11 Z",
+    "plusDay": "M3 1 L9 6 L3 11 Z",
+    "nextEvent": "M1 1 L8 6 L1 11 Z M9 1 H11 V11 H9 Z",
+    "play": "M2 1 L11 6 L2 11 Z",
+    "pause": "M2 1 H5 V11 H2 Z M7 1 H10 V11 H7 Z",
+}

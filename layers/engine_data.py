@@ -1,0 +1,358 @@
+"""What the map engine (``layers/web/engine.js``) needs to show any date in the browser.
+
+Every feature is a dated record whose states are drawn exactly as the live map draws them
+(:mod:`layers.map_features`): ``from``/``until`` (shown on ``[from, until)``, the grace period
+of ended routes included) and ``states``, each ``[first day, features]``. With a geometry
+store, stored geometries are named by id (``"g"`` in the properties) instead of shipped; the
+base map is folium's (:func:`layers.render.base_map`), not the engine's.
+
+Events carry their marker on their date and around it and their escaped text; the legend is
+given for every epoch, by layer, so the page can leave out switched-off layers. Look
+constants arrive as data (:func:`look`), never as literals in the script.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+
+import numpy as np
+import shapely
+
+from layers import style
+from layers.html_parts import event_html, legend_row_html
+from layers.i18n import format_date, t
+from layers.map_features import (
+    EVENT_WINDOW_DAYS,
+    PLANNED_DASH,
+    area_feature,
+    event_feature,
+    feature_rows,
+    has_planned_part,
+    label_point,
+    line_feature,
+    name_feature,
+    nearby_events,
+    point_feature,
+    route_features,
+)
+from layers.model import ATLAS_END, ATLAS_START, DEFAULT_DATE, Atlas, route_fade_days
+from layers.render import PANES, GeometryStore
+from layers.static import EVENTS, check_layers
+from layers.style import LegendEntry, legend_entries, legend_order
+from layers.temporal import OPEN_END
+from layers.urlstate import MAX_ZOOM, MIN_ZOOM
+
+COORD_DIGITS = 3  # about 100 m: finer than anything drawn in this atlas
+
+
+def engine_data(
+    atlas: Atlas,
+    lang: str,
+    layer_ids: Iterable[str] | None = None,
+    store: GeometryStore | None = None,
+    visible: Iterable[str] | None = None,
+) -> dict:
+    """The engine's data for ``layer_ids`` (every layer and the events by default), shown
+    at first as ``visible`` says (by default the catalogue's visible layers, and events)."""
+    ids = every_layer_id(atlas) if layer_ids is None else check_layers(atlas, layer_ids)
+    drawn = [s.id for s in atlas.specs() if s.id in ids and s.kind != "base"]
+    shown = set(atlas.default_layer_ids() + [EVENTS] if visible is None else visible)
+    return {
+        "start": ATLAS_START.isoformat(),
+        "end": ATLAS_END.isoformat(),
+        "initial": DEFAULT_DATE.isoformat(),
+        "text": texts(lang),
+        "look": look(),
+        "storeUrl": store.url if store is not None else None,
+        "layers": [{"id": i, "visible": i in shown} for i in drawn],
+        "eventsVisible": EVENTS in ids and EVENTS in shown,
+        "records": [r for layer_id in drawn for r in layer_records(atlas, layer_id, lang, store)],
+        "events": events(atlas, lang) if EVENTS in ids else [],
+        "legend": legend(atlas, drawn, EVENTS in ids, lang),
+    }
+
+
+def every_layer_id(atlas: Atlas) -> list[str]:
+    """Every layer of the catalogue and the events."""
+    return [s.id for s in atlas.specs()] + [EVENTS]
+
+
+def look() -> dict:
+    """Every look constant the engine uses, from :mod:`layers.style` and the live map's
+    modules."""
+    return {
+        "panes": {kind: list(pane) for kind, pane in PANES.items()},
+        "eventWindowDays": EVENT_WINDOW_DAYS,
+        "playStepDays": style.PLAY_STEP_DAYS,
+        "playIntervalMs": style.PLAY_INTERVAL_MS,
+        "zoom": {"min": MIN_ZOOM, "max": MAX_ZOOM, "snap": style.ZOOM_SNAP},
+        "legendPosition": style.LEGEND_POSITION,
+        "legendFoldBelow": list(style.LEGEND_FOLD_BELOW),
+        "timePosition": style.TIME_POSITION,
+        "settleAfterMs": dict(style.SETTLE_AFTER_MS),
+        "icons": dict(style.TIME_ICONS),
+        "msPerDay": dt.timedelta(days=1) // dt.timedelta(milliseconds=1),
+    }
+
+
+def texts(lang: str) -> dict:
+    """The engine's words in ``lang`` (plain text: the engine sets them as text)."""
+    months = [format_date(dt.date(2000, m, 2), lang).split()[1] for m in range(1, 13)]
+    return {
+        "months": months,
+        "day1": format_date(dt.date(2000, 1, 1), lang).split()[0],
+        "date": t("date", lang),
+        "prevEvent": t("prev_event", lang),
+        "nextEvent": t("next_event", lang),
+        "minusDay": t("minus_day", lang),
+        "plusDay": t("plus_day", lang),
+        "play": t("play", lang),
+        "pause": t("pause", lang),
+        "legend": t("legend", lang),
+    }
+
+
+# ---------------------------------------------------------------- records
+
+
+def layer_records(
+    atlas: Atlas, layer_id: str, lang: str, store: GeometryStore | None = None
+) -> list[dict]:
+    """A layer's features as dated records (see the module's docstring)."""
+    layer = atlas.layers[layer_id]
+    kind = layer.spec.kind
+    until = [None if d == OPEN_END else str(d) for d in layer.index.shown_until]
+    fade = route_fade_days(layer.frame) if kind == "route" else 0
+    user = layer_id in atlas.user_layer_ids  # an upload: drawn in the neutral colour
+    records = []
+    named = []  # (record, name feature, area) of each territory with a name
+    for position, (props, geom) in enumerate(feature_rows(layer.frame)):
+        if geom is None or geom.is_empty:
+            continue
+        record = {
+            "id": str(props.get("id", "")),
+            "layer": layer_id,
+            "from": props.get("valid_from"),
+            "until": until[position],
+        }
+        stored = not user and store is not None and record["id"] in store.keys
+        shipped = None if stored else _geojson(geom)
+        if kind == "point":
+            features = [point_feature(props, geom, lang, user)]
+            records.append(_with_states(record, [[record["from"], features]], PANES["point"]))
+        elif kind == "route":
+            states = _route_states(layer_id, props, geom, fade, lang)
+            records.append(_with_states(record, states, PANES["route"]))
+        elif kind == "territory":
+            features = [area_feature(props, lang, shipped)]
+            records.append(_with_states(record, [[record["from"], features]], PANES["territory"]))
+            name = name_feature(props, geom, lang)
+            if name is not None:
+                named.append((record, name, label_point(record["id"], geom)[2]))
+        else:
+            features = [line_feature(layer_id, props, lang, shipped, user)]
+            records.append(_with_states(record, [[record["from"], features]], PANES["line"]))
+    return records + _name_records(named)
+
+
+def _name_records(named: list[tuple[dict, tuple, float]]) -> list[dict]:
+    """Territory names as records: a piece carries its name while it is the largest shown
+    piece of that name (:func:`layers.map_features.largest_per_label`, day by day)."""
+    by_label: dict[str, list] = {}
+    for item in named:
+        by_label.setdefault(item[1][0]["n"], []).append(item)
+    records = []
+    for items in by_label.values():
+        days = sorted({r["from"] for r, _, _ in items} | {r["until"] for r, _, _ in items} - {None})
+        spans: dict[int, list[list]] = {}  # item → [[from, until], …] while it is the largest
+        for i, day in enumerate(days):
+            end = days[i + 1] if i + 1 < len(days) else None
+            shown = [k for k, (r, _, _) in enumerate(items) if _holds(r, day)]
+            if not shown:
+                continue
+            winner = max(shown, key=lambda k: items[k][2])
+            runs = spans.setdefault(winner, [])
+            if runs and runs[-1][1] == day:
+                runs[-1][1] = end
+            else:
+                runs.append([day, end])
+        for k, runs in spans.items():
+            record, name, _ = items[k]
+            states = []
+            for start, end in runs:
+                states.append([start, [name]])
+                if end is not None and end != record["until"]:
+                    states.append([end, []])
+            base = {**record, "id": record["id"] + ":name", "interactive": False}
+            records.append(_with_states(base, states, PANES["name"]))
+    return records
+
+
+def _holds(record: dict, day: str) -> bool:
+    return (record["from"] is None or record["from"] <= day) and (
+        record["until"] is None or day < record["until"]
+    )
+
+
+def _route_states(layer_id: str, props: dict, geom, fade: int, lang: str) -> list[list]:
+    """A route on each day its drawing changes: its start, each waypoint reached, its end
+    (faded while the live map keeps ended routes)."""
+    first = props.get("valid_from")
+    last = props.get("valid_to")
+    days = {first}
+    waypoints = props.get("waypoints")
+    if isinstance(waypoints, list):
+        for point in waypoints:
+            day = point.get("date") if isinstance(point, dict) else None
+            if isinstance(day, str) and first < day and (last is None or day < last):
+                days.add(day)
+    states = []
+    for day in sorted(days):
+        shown = route_features(layer_id, {**props, "ended": False}, geom, _day(day), lang)
+        states.append([day, shown])
+    if isinstance(last, str) and fade > 0:
+        ended = route_features(layer_id, {**props, "ended": True}, geom, _day(last), lang)
+        states.append([last, ended])
+    return states
+
+
+def _with_states(record: dict, states: list[list], pane: tuple[str, int]) -> dict:
+    return {**record, "states": [[day, _plain(f)] for day, f in states], "pane": list(pane)}
+
+
+def _plain(features: list[tuple[dict, str | None]]) -> list[dict]:
+    """The live map's (properties, GeoJSON string) pairs as objects of one JSON document; a
+    feature without geometry names its stored one (``"g"`` in its properties)."""
+    plain = []
+    for props, geometry in features:
+        if geometry:
+            plain.append({"p": props, "g": json.loads(geometry)})
+        elif "g" in props:
+            plain.append({"p": props})
+    return plain
+
+
+def _geojson(geom) -> str:
+    rounded = shapely.set_precision(geom, 10**-COORD_DIGITS, mode="pointwise")
+    return shapely.to_geojson(geom if rounded.is_empty else rounded)
+
+
+def _day(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+# ---------------------------------------------------------------- events and legend
+
+
+def events(atlas: Atlas, lang: str) -> list[dict]:
+    """Each event with its marker on its date and around it (the live map's
+    :func:`layers.map_features.event_feature`), its place and its escaped text."""
+    found = []
+    for props, geom in feature_rows(atlas.events):
+        date = props.get("date")
+        if not isinstance(date, str) or geom is None or geom.is_empty:
+            continue
+        marker = {}
+        for key, on_day in (("on", True), ("near", False)):
+            shown, _ = event_feature([{**props, "geometry": geom, "on_day": on_day}], lang)
+            marker[key] = shown
+        found.append(
+            {
+                "id": str(props.get("id", "")),
+                "date": date,
+                "end": props.get("date_end") or date,
+                "lat": round(geom.y, 4),
+                "lon": round(geom.x, 4),
+                "place": f"{geom.x:.3f},{geom.y:.3f}",
+                "marker": marker,
+                "html": event_html(props, lang),
+            }
+        )
+    return sorted(found, key=lambda e: (e["date"], e["id"]))
+
+
+def legend(atlas: Atlas, layer_ids: list[str], with_events: bool, lang: str) -> dict:
+    """The legend of every epoch, by layer so that the page can leave out switched-off ones.
+
+    ``rows``: each row's HTML in legend order; ``starts``: the days where the legend may
+    change; ``epochs``: for each start, the index of its ``[layer id, row]`` pairs in ``sets``.
+    """
+    bounds = set()
+    for layer_id in layer_ids:
+        layer = atlas.layers[layer_id]
+        bounds.update(str(np.datetime64(v, "D")) for v in layer.index.bounds)
+        if "waypoints" in layer.frame:
+            for waypoints in layer.frame["waypoints"]:
+                for point in waypoints if isinstance(waypoints, list) else []:
+                    if isinstance(point, dict) and isinstance(point.get("date"), str):
+                        bounds.add(point["date"])
+    window = dt.timedelta(days=EVENT_WINDOW_DAYS)
+    for props, _ in feature_rows(atlas.events) if with_events else []:
+        if isinstance(props.get("date"), str):
+            first = _day(props["date"])
+            last = _day(props.get("date_end") or props["date"])
+            bounds.update(d.isoformat() for d in (first - window, last + window + dt.timedelta(1)))
+    starts = [ATLAS_START.isoformat()]
+    starts += sorted(b for b in bounds if ATLAS_START.isoformat() < b <= ATLAS_END.isoformat())
+    entries: dict[str, LegendEntry] = {}
+    cache: dict[tuple, list[str]] = {}
+    sets: list[list] = []
+    known: dict[str, int] = {}
+    epochs = []
+    for start in starts:
+        day = _day(start)
+        pairs = []
+        for layer_id in layer_ids:
+            for entry in _layer_legend(atlas, layer_id, day, lang, cache, entries):
+                pairs.append([layer_id, entry])
+        if with_events and nearby_events(atlas, day):
+            for fill, key in (
+                (style.TEXT, "legend_event_today"),
+                (style.LAND, "legend_event_near"),
+            ):
+                entries.setdefault(key, LegendEntry(key, t(key, lang), "point", fill, style.TEXT))
+                pairs.append([EVENTS, key])
+        signature = json.dumps(pairs)
+        if signature not in known:
+            known[signature] = len(sets)
+            sets.append(pairs)
+        epochs.append(known[signature])
+    ordered = sorted(entries.values(), key=legend_order)
+    number = {entry.key: i for i, entry in enumerate(ordered)}
+    return {
+        "rows": [legend_row_html(entry, i) for i, entry in enumerate(ordered)],
+        "starts": starts,
+        "epochs": epochs,
+        "sets": [[[layer, number[key]] for layer, key in pairs] for pairs in sets],
+    }
+
+
+def _layer_legend(
+    atlas: Atlas, layer_id: str, day: dt.date, lang: str, cache: dict, entries: dict
+) -> list[str]:
+    """The legend keys of one layer on ``day`` (with the live map's "not yet reached" row
+    while an August 1945 axis has a stretch to go)."""
+    layer = atlas.layers[layer_id]
+    frame = layer.on(day)
+    planned = bool(layer_id == "august_storm" and not frame.empty)
+    planned = planned and has_planned_part(frame, day)
+    key = (layer_id, layer.index.epoch(day), planned)
+    if key not in cache:
+        found = legend_entries({layer_id: frame}, lang)
+        if planned:
+            found.append(
+                LegendEntry(
+                    "axis:planned",
+                    t("legend_ahead", lang),
+                    "line",
+                    style.TEXT,
+                    style.TEXT,
+                    dash=PLANNED_DASH,
+                )
+            )
+        for entry in found:
+            entries.setdefault(entry.key, entry)
+        cache[key] = [entry.key for entry in found]
+    return cache[key]
