@@ -6,31 +6,27 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas_app import controls, mapview, page, panels, session
+from atlas_app import controls, livemap, mapview, page, panels, session
 from atlas_app.export_panel import export_panel
 from layers.i18n import t
 from layers.model import Atlas
 
-MAP_KEY = "atlas_map"
+MAP_KEY = "atlas_live_map"
 LAYOUT_CSS = Path(__file__).parent / "atlas_app" / "layout.css"
 
 
 def live_section(atlas: Atlas, lang: str) -> None:
-    """Date controls, map, events and notes: a fragment, so moving the date reruns only this
-    part of the page (and playback steps it on a timer)."""
-    playing = st.session_state.get(controls.PLAYING, False)
+    """Controls, map, events and notes: a fragment, so a date settled in the map reruns only
+    this part of the page. The map draws every date itself (its time control: drag, keys,
+    steps, play); the server hears of the date when the user stops."""
 
-    @st.fragment(run_every=controls.PLAY_INTERVAL if playing else None)
+    @st.fragment
     def live() -> None:
-        if st.session_state.pop(controls.FULL_RERUN, False):
-            st.rerun(scope="app")
-        if playing:
-            controls.advance_play()
         controls_box, map_box = st.container(), st.container(key="atlas_map")
         with map_box:  # drawn first (placed below the controls): its update leaves first
             day = st.session_state[session.DATE]
             layer_ids = st.session_state[session.LAYERS]
-            result = mapview.show_map(
+            result = livemap.show_live_map(
                 atlas,
                 day,
                 layer_ids,
@@ -38,6 +34,7 @@ def live_section(atlas: Atlas, lang: str) -> None:
                 st.session_state[session.BASEMAP],
                 key=MAP_KEY,
                 view=mapview.mount_view(),
+                play_step=st.session_state.get(controls.SPEED, 7),
             )
             mapview.remember_view(result)
         with controls_box:

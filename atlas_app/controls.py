@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import time
 
 import streamlit as st
 
@@ -15,11 +14,8 @@ from layers.map_features import feature_rows
 from layers.model import ATLAS_END, ATLAS_START, Atlas
 from layers.urlstate import BASEMAPS, EVENTS_ID, clamp_date
 
-PLAYING = "atlas_playing"
 SPEED = "atlas_speed"
-FULL_RERUN = "_atlas_full_rerun"  # set by callbacks in the map fragment that change the page
-SPEEDS = (1, 2, 7, 14, 30)  # days per step
-PLAY_INTERVAL = 1.0  # seconds between steps
+SPEEDS = (1, 2, 7, 14, 30)  # days per step of the map's play button
 STEPS = (  # (key, unit, amount): the buttons, left to right
     ("minus_month", "month", -1),
     ("minus_week", "day", -7),
@@ -45,19 +41,6 @@ def shift_date(day: dt.date, unit: str, amount: int) -> dt.date:
     if unit == "month":
         return add_months(day, amount)
     return clamp_date(day + dt.timedelta(days=amount))
-
-
-def event_dates(atlas: Atlas) -> list[dt.date]:
-    """The distinct dates of the atlas's events, in order."""
-    return sorted({day for _, day in _event_labels(atlas, str(geodata_folder()), "en").values()})
-
-
-def neighbour_events(atlas: Atlas, day: dt.date) -> tuple[dt.date | None, dt.date | None]:
-    """The last event date before ``day`` and the first after it."""
-    dates = event_dates(atlas)
-    before = [d for d in dates if d < day]
-    after = [d for d in dates if d > day]
-    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def sidebar(atlas: Atlas, lang: str) -> None:
@@ -104,42 +87,21 @@ def date_slider(
 
 
 def date_controls(atlas: Atlas, lang: str) -> None:
-    """One compact row above the map: the slider, step buttons, play, the event picker and,
-    folded in a popover, the previous/next event and the playback speed. The row wraps on a
-    narrow screen (layout: atlas_app/layout.css)."""
-    day = st.session_state[session.DATE]
+    """One compact row above the map, beside the time control inside it (which drags, steps
+    by days and events, and plays): a date to type, week and month steps, the event picker
+    and, folded in a popover, the playback speed. The row wraps on a narrow screen (layout:
+    atlas_app/layout.css)."""
     row = st.container(horizontal=True, vertical_alignment="center", key="atlas_controls")
     with row:
-        date_slider(lang, width=180, label="collapsed")
+        date_input(lang)
         with st.container(horizontal=True, gap="xsmall", width="content", key="atlas_steps"):
-            step_buttons(lang)
-            playing = st.session_state.get(PLAYING, False)
-            st.button(
-                t("pause" if playing else "play", lang),
-                icon=":material/pause:" if playing else ":material/play_arrow:",  # ⏸ lacks a glyph
-                key="b_play",
-                on_click=_toggle_play,
-                type="primary" if playing else "secondary",
-            )
+            step_buttons(lang, units=("month", "week"))
         with st.container(width=185, key="atlas_jump"):  # the row stays one row in French too
             event_picker(atlas, lang, label="collapsed")
-        before, after = neighbour_events(atlas, day)
         with st.popover(t("more_controls", lang), key="atlas_more"):
             # On a phone the week and month steps fold in here (atlas_app/layout.css).
             with st.container(horizontal=True, gap="xsmall", key="atlas_more_steps"):
                 step_buttons(lang, prefix="b_more_", units=("month", "week"))
-            for label, key, target in (
-                ("prev_event", "b_prev_event", before),
-                ("next_event", "b_next_event", after),
-            ):
-                st.button(
-                    t(label, lang),
-                    key=key,
-                    disabled=target is None,
-                    on_click=session.set_date,
-                    args=(target,),
-                    width="stretch",
-                )
             st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
             st.select_slider(
                 t("speed", lang),
@@ -149,6 +111,21 @@ def date_controls(atlas: Atlas, lang: str) -> None:
                 on_change=_copy,
                 args=("w_speed", SPEED),
             )
+
+
+def date_input(lang: str, key: str = "w_date") -> None:
+    """The atlas date as a field to type or pick, bound to the date shared by every page."""
+    st.session_state[key] = st.session_state[session.DATE]
+    st.date_input(
+        t("date", lang),
+        min_value=ATLAS_START,
+        max_value=ATLAS_END,
+        format="YYYY-MM-DD",
+        key=key,
+        on_change=lambda: session.set_date(st.session_state[key] or st.session_state[session.DATE]),
+        width=150,
+        label_visibility="collapsed",
+    )
 
 
 def step_buttons(lang: str, prefix: str = "b_", units: tuple[str, ...] = ()) -> None:
@@ -196,28 +173,6 @@ def _event_labels(_atlas: Atlas, token: str, lang: str) -> dict[str, tuple[str, 
         day = dt.date.fromisoformat(props["date"])
         labels[props["id"]] = (f"{format_date(day, lang)} — {localised(props, 'title', lang)}", day)
     return labels
-
-
-def advance_play() -> None:
-    """One playback step, when one is due; stops (and refreshes the page) at the end."""
-    now = time.monotonic()
-    if now - st.session_state.get("_play_tick", 0.0) < PLAY_INTERVAL * 0.8:
-        return
-    st.session_state["_play_tick"] = now
-    day = st.session_state[session.DATE]
-    if day >= ATLAS_END:
-        st.session_state[PLAYING] = False
-        st.rerun(scope="app")
-    session.set_date(day + dt.timedelta(days=st.session_state.get(SPEED, 7)))
-
-
-def _toggle_play() -> None:
-    playing = not st.session_state.get(PLAYING, False)
-    st.session_state[PLAYING] = playing
-    st.session_state["_play_tick"] = time.monotonic()
-    if playing and st.session_state[session.DATE] >= ATLAS_END:
-        session.set_date(ATLAS_START)
-    st.session_state[FULL_RERUN] = True  # the playback timer is set on the whole page
 
 
 def _toggle_layer(layer_id: str, key: str) -> None:

@@ -58,7 +58,7 @@ def engine_data(
     at first as ``visible`` says (by default the catalogue's visible layers, and events)."""
     ids = every_layer_id(atlas) if layer_ids is None else check_layers(atlas, layer_ids)
     drawn = [s.id for s in atlas.specs() if s.id in ids and s.kind != "base"]
-    shown = set(atlas.default_layer_ids() + [EVENTS] if visible is None else visible)
+    shown = set([*atlas.default_layer_ids(), EVENTS] if visible is None else visible)
     return {
         "start": ATLAS_START.isoformat(),
         "end": ATLAS_END.isoformat(),

@@ -39,7 +39,8 @@ class AtlasEngine(FastElement):
 {% endmacro %}
 {% macro script(this, kwargs) %}
 {{ this.library }}
-window.AtlasEngine.start({{ this._parent.get_name() }}, {{ this.source_json }}, {{ this.options_json }});
+window.AtlasEngine.start(
+  {{ this._parent.get_name() }}, {{ this.source_json }}, {{ this.options_json }});
 {% endmacro %}
 """
     )
@@ -86,3 +87,26 @@ def map_parts(m: folium.Map) -> MapParts:
         script=figure.script.render(),
         map_name=m.get_name(),
     )
+
+
+LIVE_MAP_ID = "live"  # the app's live map: its global is map_live, its <div> #map_live
+LIVE_DATA_ID = "atlas-live-data"  # the engine's data in the page, when it is not served
+LIVE_START = "atlasLiveStart"  # the global the app's host fills with the first date and layers
+
+
+@dataclass(frozen=True)
+class LiveMap:
+    """The app's live map: its parts; where its script is served (``None``: run
+    ``parts.script`` as it is); the engine's data as JSON when it is not served."""
+
+    parts: MapParts
+    script_url: str | None
+    data: str | None
+
+
+def live_parts(m: folium.Map, source: dict) -> MapParts:
+    """``m`` as the app's live map: the engine added, started with the host's first date
+    and layers, its data from ``source`` (as :class:`AtlasEngine`)."""
+    m._id = LIVE_MAP_ID
+    AtlasEngine(source, {"fromWindow": LIVE_START}).add_to(m)
+    return map_parts(m)

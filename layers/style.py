@@ -276,6 +276,7 @@ def _darker(hex_colour: str, factor: float = 0.65) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return "#{:02X}{:02X}{:02X}".format(*(int(c * factor) for c in (r, g, b)))
 
+
 # The map engine's time control and legend (layers/web/engine.js: the app's live map and the
 # standalone HTML alike).
 PLAY_STEP_DAYS = 7  # one step of the play button

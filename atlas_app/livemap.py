@@ -1,0 +1,85 @@
+"""The main page's map: the map engine in the browser, hosted by a Streamlit custom
+component (``st.components.v2``, no iframe).
+
+The server renders the folium map once per language and base (:func:`assets.live_map`: its
+script and the engine's data are files the browser fetches once); each rerun sends only the
+date, the layers and the playback step. The engine draws every date in the browser: the
+time control in the map redraws on every animation frame while the user drags, and the
+server hears of the date once the user releases or pauses (a trigger value, "date"), then
+updates the events panel, the notes and the link. The view comes back as a state value
+("view") for the link and the image export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+
+import streamlit as st
+
+from atlas_app import assets, session
+from layers.engine_element import LIVE_DATA_ID, LIVE_START
+from layers.loading import geodata_folder
+from layers.model import Atlas
+from layers.render import LEAFLET_ASSETS
+from layers.urlstate import clamp_date
+
+WEB = resources.files("atlas_app") / "web"
+COMPONENT = st.components.v2.component(
+    "atlas_live_map",
+    html='<div class="atlas-live"></div>',
+    js=(WEB / "live_map.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # Leaflet's panes and controls use the page's CSS
+)
+
+
+def show_live_map(
+    atlas: Atlas,
+    day: dt.date,
+    layer_ids: list[str],
+    lang: str,
+    basemap: str,
+    *,
+    key: str,
+    view: tuple[float, float, int] | None = None,
+    play_step: int = 7,
+) -> dict | None:
+    """Show the live map at ``day``; ``view`` (lat, lon, zoom) applies when it mounts.
+    Returns the view the map reports ({"center", "zoom", "bounds"}), or None."""
+    live = assets.live_map(str(geodata_folder()), lang, basemap)
+    mount = {
+        "key": f"{lang}|{basemap}|{live.script_url or id(live)}",
+        "mapId": live.parts.map_name,
+        "mapName": live.parts.map_name,
+        "css": live.parts.css,
+        "scriptUrl": live.script_url,
+        "script": None if live.script_url else live.parts.script,
+        "data": live.data,
+        "dataId": LIVE_DATA_ID,
+        "start": LIVE_START,
+        "leaflet": LEAFLET_ASSETS,
+    }
+    result = COMPONENT(
+        key=key,
+        data={
+            "mount": mount,
+            "date": day.isoformat(),
+            "layers": list(layer_ids),
+            "playStep": play_step,
+            "view": list(view) if view else None,
+        },
+        on_date_change=lambda: _take_date(key),
+        on_view_change=lambda: None,
+        height="content",
+    )
+    return result.get("view") if result else None
+
+
+def _take_date(key: str) -> None:
+    """The date the user settled on in the map becomes the page's date."""
+    value = (st.session_state.get(key) or {}).get("date")
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return
+    session.set_date(clamp_date(day))
