@@ -93,6 +93,7 @@ def look() -> dict:
         "timePosition": style.TIME_POSITION,
         "settleAfterMs": dict(style.SETTLE_AFTER_MS),
         "icons": dict(style.TIME_ICONS),
+        "iconBox": style.TIME_ICON_BOX,
         "msPerDay": dt.timedelta(days=1) // dt.timedelta(milliseconds=1),
     }
 

@@ -286,7 +286,8 @@ LEGEND_POSITION = "bottomright"  # over the sea, clear of the region the atlas i
 LEGEND_FOLD_BELOW = (640, 560)  # the legend starts folded on a map narrower or lower (px)
 TIME_POSITION = "topright"  # the time control: over the sea north-east of Japan
 SETTLE_AFTER_MS = {"release": 150, "step": 400}  # the page hears of the date once still
-TIME_ICONS = {  # SVG paths in a 12 x 12 box
+TIME_ICON_BOX = "0 0 12 12"  # the SVG view box of the time control's icons
+TIME_ICONS = {  # SVG paths in that box
     "prevEvent": "M1 1 H3 V11 H1 Z M11 1 L4 6 L11 11 Z",
     "minusDay": "M9 1 L3 6 L9 11 Z",
     "plusDay": "M3 1 L9 6 L3 11 Z",

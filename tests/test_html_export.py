@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers import html_export, map_features, render, style, urlstate
+from layers import html_export, map_features, style
 from layers.eventtext import script_json
-from layers.html_export import look, standalone_html
+from layers.html_export import standalone_html
 from layers.loading import build_layer, load_atlas
 from layers.model import LayerSpec
 from layers.user_layers import read_upload, with_user_layers
@@ -99,123 +99,50 @@ def records_of(data: dict, layer_id: str) -> list[dict]:
 
 
 def test_page_is_made_from_the_package_files(page_html):
-    for name in ("engine.js", "standalone.css", "standalone.html.j2"):
+    for name in (
+        "engine.js",
+        "engine.css",
+        "standalone.css",
+        "standalone.js",
+        "standalone.html.j2",
+    ):
         assert (WEB / name).is_file(), name
-    engine = (WEB / "engine.js").read_text(encoding="utf-8")
-    assert engine.strip() in page_html  # the engine as shipped, not a copy in Python
+    for name in ("engine.js", "standalone.js"):
+        script = (WEB / name).read_text(encoding="utf-8")
+        assert script.strip() in page_html, name  # as shipped, not a copy in Python
     css = (WEB / "standalone.css").read_text(encoding="utf-8")
     first_rule = css.split("*/", 1)[1].strip().splitlines()[0]
     assert first_rule in page_html
-    assert "{{" not in page_html and "{%" not in page_html  # the template was rendered
+    assert "{{" not in page_html and "{%" not in page_html  # the templates were rendered
     assert f"background: {style.LAND};" in page_html  # the CSS's colours from style.py
-    # and the live map's own library and look come with it
+    # the live map's own library, look and time control come with it
     assert "window.atlasLib" in page_html and ".atlas-area-label span" in page_html
+    assert ".atlas-time-slider" in page_html
     source = Path(html_export.__file__).read_text(encoding="utf-8")
     assert "_SCRIPT" not in source and "_TEMPLATE =" not in source and "_CSS =" not in source
     assert "importlib" in source
 
 
-def test_engine_has_no_look_literal():
-    """Every number the engine needs comes in ``data.look``: its code holds no number but
-    0 and 1, no colour and no dash pattern."""
-    engine = (WEB / "engine.js").read_text(encoding="utf-8")
-    code = re.sub(r"//[^\n]*|/\*.*?\*/", "", engine, flags=re.S)
-    code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', code)  # strings: checked below
-    numbers = set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?", code))
-    assert numbers <= {"0", "1"}, numbers
-    assert not re.search(r"#[0-9A-Fa-f]{3,6}\b", engine)
-    strings = re.findall(r'"((?:[^"\\]|\\.)*)"', engine)
-    assert not [s for s in strings if re.fullmatch(r"(?=.*\d)[\d. ]+", s)], "a dash pattern"
-
-
-def test_look_carries_the_style_constants(page_html):
+def test_the_map_is_the_live_maps_folium_map(page_html):
+    """The page's map is folium's (base map, panes, controls), with the engine added: the base
+    map's land, graticule and land outside the scope are drawn by folium's script, not
+    shipped as engine records, in the live map's styles."""
+    assert 'id="map_atlas"' in page_html and "var map_atlas = L.map(" in page_html
+    assert "window.AtlasEngine.start(" in page_html and '"element":"atlas-data"' in page_html
+    assert json.dumps(style.LAND_STYLE, separators=(",", ":"))[1:-1] in page_html.replace(
+        ", ", ","
+    ).replace(": ", ":")
     data = embedded_data(page_html)
-    shipped = data["look"]
-    assert shipped == json.loads(script_json(look()))
-    assert shipped["land"] == style.LAND_STYLE == render.LAND_STYLE  # the live map's base map
-    assert shipped["graticule"] == style.GRATICULE_STYLE == render.GRATICULE_STYLE
-    assert shipped["graticule"]["dashArray"] == "3 4"
-    assert shipped["outsideScope"] == style.OUTSIDE_SCOPE_STYLE.leaflet()
-    assert shipped["eventWindowDays"] == map_features.EVENT_WINDOW_DAYS
-    assert shipped["panes"] == {k: list(v) for k, v in render.PANES.items()}
-    assert shipped["zoom"] == {"min": urlstate.MIN_ZOOM, "max": urlstate.MAX_ZOOM, "snap": 0.5}
+    assert "basemap" not in {r["layer"] for r in data["records"]}
 
 
-def test_features_are_drawn_as_on_the_live_map(atlas, page_html):
-    data = embedded_data(page_html)
-    base = records_of(data, "basemap")
-    styles = [f["p"]["s"] for r in base for f in r["states"][0][1]]
-    assert set(styles) == {"land", "graticule", "outsideScope"}  # named, styled by ``look``
-    # a territory: the live map's own style, tooltip and popup
-    frame = atlas.layers["manchukuo"].frame
-    props = frame.drop(columns="geometry").iloc[0].to_dict()
-    props = {k: (None if v != v else v) for k, v in props.items()}
-    expected, _ = map_features.area_feature(props, "en", "{}")
-    record = next(r for r in records_of(data, "manchukuo") if r["id"] == props["id"])
-    assert record["states"][0][1][0]["p"] == json.loads(script_json(expected))
-    assert record["until"] == props["valid_to"]
-    # cities: the live map's radii and label classes
-    radii = {f["p"]["r"] for r in records_of(data, "cities") for f in r["states"][0][1]}
-    allowed = set(map_features.CITY_RADIUS.values())
-    assert radii <= allowed | {r + 1.0 for r in allowed}
-    # an August 1945 axis: one state per waypoint reached, dotted beyond as on the live map
-    axis = records_of(data, "august_storm")[0]
-    assert len(axis["states"]) > 2
-    dashes = {f["p"]["s"].get("dashArray") for f in axis["states"][0][1] if "s" in f["p"]}
-    assert map_features.PLANNED_DASH in dashes
-    last = axis["states"][-1][1]
-    assert map_features.PLANNED_DASH not in {f["p"].get("s", {}).get("dashArray") for f in last}
-    # ended troop movements: a faded state from their end, shown until the grace period ends
-    transfers = [r for r in records_of(data, "siberian_transfers") if r["until"]]
-    faded = transfers[0]["states"][-1]
-    assert faded[0] < transfers[0]["until"]
-    opacities = {f["p"]["s"]["opacity"] for f in faded[1] if "s" in f["p"]}
-    assert opacities == {style.route_style("siberian_transfers", {}, ended=True).opacity}
-
-
-def test_events_carry_the_live_map_markers(atlas, page_html):
-    data = embedded_data(page_html)
-    assert len(data["events"]) == len(atlas.events)
-    event = next(e for e in data["events"] if e["id"] == "ev_1941_04_13_pact_signed")
-    assert event["marker"]["on"]["s"]["fillColor"] == style.TEXT
-    assert event["marker"]["near"]["s"]["fillColor"] == style.LAND
-    assert event["marker"]["on"]["r"] in map_features.EVENT_RADIUS.values()
-
-
-def test_legend_rows_by_layer_and_date(page_html):
-    legend = embedded_data(page_html)["legend"]
-    assert legend["starts"][0] == "1939-05-11" and legend["starts"] == sorted(legend["starts"])
-    assert len(legend["epochs"]) == len(legend["starts"])
-
-    def rows_on(day: str) -> str:
-        epoch = max(i for i, s in enumerate(legend["starts"]) if s <= day)
-        rows = sorted({row for _, row in legend["sets"][legend["epochs"][epoch]]})
-        return " ".join(legend["rows"][i] for i in rows)
-
-    pact, storm = rows_on("1941-04-13"), rows_on("1945-08-20")
-    assert "Japan — puppet state" in pact and "Japan — puppet state" not in storm
-    assert "USSR — military occupation" in storm and "not yet reached" in storm
-    assert "Event on this date" in pact
-
-
-def test_page_holds_every_layer_and_the_controls(atlas, page_html):
+def test_page_holds_every_layer_and_the_time_control(atlas, page_html):
     data = embedded_data(page_html)
     shipped = {r["layer"] for r in data["records"]}
-    assert shipped == set(atlas.layers)
-    assert 'type="range"' in page_html and 'id="atlas-slider"' in page_html
-    assert 'id="atlas-prev"' in page_html and 'id="atlas-next"' in page_html
+    assert shipped == {s.id for s in atlas.specs() if s.kind != "base"}
     assert data["start"] == "1939-05-11" and data["end"] == "1946-05-03"
-
-
-def test_play_button_and_slider_are_accessible(page_html):
-    button = re.search(
-        r'<button type="button" id="atlas-play"[^>]*>(.*?)</button>', page_html, re.S
-    )
-    assert button and 'aria-pressed="false"' in button.group(0)
-    assert "<svg" in button.group(1) and 'aria-hidden="true"' in button.group(1)
-    assert ">Play</span>" in button.group(1)
-    assert "⏸" not in page_html and "⏯" not in page_html
-    assert re.search(r'<input type="range" id="atlas-slider"[^>]*aria-label="Date"', page_html)
+    assert data["text"]["date"] == "Date" and data["text"]["play"] == "Play"
+    assert data["look"]["icons"]["play"] == style.TIME_ICONS["play"]
 
 
 def test_page_needs_no_network(page_html):
@@ -267,10 +194,13 @@ def test_french_page_and_chosen_layers(atlas):
     html = standalone_html(atlas, lang="fr", layer_ids=["china", "manchukuo", "events"])
     data = embedded_data(html)
     assert [layer["id"] for layer in data["layers"]] == ["china", "manchukuo"]
+    assert data["eventsVisible"] is True
     assert {r["layer"] for r in data["records"]} == {"china", "manchukuo"}
     assert data["text"]["months"][7] == "août" and data["text"]["day1"] == "1er"
-    assert data["text"]["onTitle"] == "À cette date"
-    assert '<html lang="fr">' in html and ">Lecture</span>" in html
+    assert data["text"]["play"] == "Lecture"
+    page_text = html.split('id="atlas-page-text">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(page_text)["onTitle"] == "À cette date"
+    assert '<html lang="fr">' in html
 
 
 def test_an_uploaded_layer_is_drawn_as_in_the_app(atlas):

@@ -212,7 +212,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
 
     function icon(path, className) {
       var svg = document.createElementNS(SVG, "svg");
-      svg.setAttribute("viewBox", "0 0 12 12");
+      svg.setAttribute("viewBox", look.iconBox);
       svg.setAttribute("aria-hidden", "true");
       if (className) { svg.setAttribute("class", className); }
       var shape = document.createElementNS(SVG, "path");

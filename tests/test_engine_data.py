@@ -1,0 +1,164 @@
+"""The map engine's data (layers/engine_data.py): records drawn as the live map draws them,
+events, the legend by epoch, the look constants from layers/style.py, stored geometries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from importlib import resources
+
+import pytest
+
+from layers import map_features, render, style, urlstate
+from layers.engine_data import engine_data, layer_records, look
+from layers.eventtext import script_json
+from layers.loading import load_atlas
+from layers.map_features import feature_rows, largest_per_label, name_feature
+
+WEB = resources.files("layers") / "web"
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+@pytest.fixture(scope="module")
+def data(atlas):
+    return json.loads(script_json(engine_data(atlas, "en")))
+
+
+def records_of(data: dict, layer_id: str) -> list[dict]:
+    return [r for r in data["records"] if r["layer"] == layer_id]
+
+
+def shown_on(record: dict, day: str) -> list | None:
+    """The features a record draws on ``day`` (as engine.js: holds, then its last state)."""
+    if (record["from"] and day < record["from"]) or (record["until"] and day >= record["until"]):
+        return None
+    states = [s for s in record["states"] if s[0] is None or s[0] <= day]
+    return states[-1][1] if states else None
+
+
+def test_engine_has_no_look_literal():
+    """Every number the engine needs comes in ``data.look``: its code holds no number but
+    0 and 1, no colour and no dash pattern."""
+    engine = (WEB / "engine.js").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*|/\*.*?\*/", "", engine, flags=re.S)
+    code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', code)  # strings: checked below
+    numbers = set(re.findall(r"(?<![\w.])\d+(?:\.\d+)?", code))
+    assert numbers <= {"0", "1"}, numbers
+    assert not re.search(r"#[0-9A-Fa-f]{3,6}\b", engine)
+    strings = re.findall(r'"((?:[^"\\]|\\.)*)"', engine)
+    patterns = [s for s in strings if re.fullmatch(r"(?=.*\d)[\d. ]+", s)]
+    assert set(patterns) <= {"0", "1"}, "a dash pattern"
+
+
+def test_look_carries_the_style_constants(data):
+    shipped = data["look"]
+    assert shipped == json.loads(script_json(look()))
+    assert shipped["eventWindowDays"] == map_features.EVENT_WINDOW_DAYS
+    assert shipped["panes"] == {k: list(v) for k, v in render.PANES.items()}
+    assert shipped["zoom"] == {
+        "min": urlstate.MIN_ZOOM,
+        "max": urlstate.MAX_ZOOM,
+        "snap": style.ZOOM_SNAP,
+    }
+    assert shipped["playStepDays"] == style.PLAY_STEP_DAYS
+    assert shipped["playIntervalMs"] == style.PLAY_INTERVAL_MS
+    assert shipped["legendPosition"] == style.LEGEND_POSITION
+    assert shipped["timePosition"] == style.TIME_POSITION
+    assert shipped["settleAfterMs"] == style.SETTLE_AFTER_MS
+    assert shipped["icons"] == style.TIME_ICONS and shipped["iconBox"] == style.TIME_ICON_BOX
+
+
+def test_features_are_drawn_as_on_the_live_map(atlas, data):
+    assert not records_of(data, "basemap")  # the base map is folium's
+    frame = atlas.layers["manchukuo"].frame
+    props = frame.drop(columns="geometry").iloc[0].to_dict()
+    props = {k: (None if v != v else v) for k, v in props.items()}
+    expected, _ = map_features.area_feature(props, "en", "{}")
+    record = next(r for r in records_of(data, "manchukuo") if r["id"] == props["id"])
+    assert record["states"][0][1][0]["p"] == json.loads(script_json(expected))
+    assert record["until"] == props["valid_to"]
+    radii = {f["p"]["r"] for r in records_of(data, "cities") for f in r["states"][0][1]}
+    allowed = set(map_features.CITY_RADIUS.values())
+    assert radii <= allowed | {r + 1.0 for r in allowed}
+    axis = records_of(data, "august_storm")[0]
+    assert len(axis["states"]) > 2
+    dashes = {f["p"]["s"].get("dashArray") for f in axis["states"][0][1] if "s" in f["p"]}
+    assert map_features.PLANNED_DASH in dashes
+    last = axis["states"][-1][1]
+    assert map_features.PLANNED_DASH not in {f["p"].get("s", {}).get("dashArray") for f in last}
+    transfers = [r for r in records_of(data, "siberian_transfers") if r["until"]]
+    faded = transfers[0]["states"][-1]
+    assert faded[0] < transfers[0]["until"]
+    opacities = {f["p"]["s"]["opacity"] for f in faded[1] if "s" in f["p"]}
+    assert opacities == {style.route_style("siberian_transfers", {}, ended=True).opacity}
+
+
+def test_stored_geometries_are_named_not_shipped(atlas):
+    first = str(atlas.layers["manchukuo"].frame["id"].iloc[0])
+    store = render.GeometryStore("/store.json.gz", frozenset({first}))
+    records = layer_records(atlas, "manchukuo", "en", store)
+    stored = next(r for r in records if r["id"] == first)
+    feature = stored["states"][0][1][0]
+    assert "g" not in feature and feature["p"]["g"] == first
+    others = [r for r in records if r["id"] not in store.keys and ":name" not in r["id"]]
+    assert others and all("g" in r["states"][0][1][0] for r in others)
+    assert engine_data(atlas, "en", ["manchukuo"], store)["storeUrl"] == "/store.json.gz"
+
+
+@pytest.mark.parametrize("day", ["1941-04-13", "1944-12-01", "1945-08-25"])
+def test_a_territory_in_pieces_is_named_once(atlas, data, day):
+    """The Republic of China between the occupied zones is named once, on its largest piece,
+    as on the live map (render.layer_group) on the same day."""
+    names = []
+    for record in records_of(data, "china"):
+        if record["id"].endswith(":name"):
+            names += [f["p"]["n"] for f in shown_on(record, day) or []]
+    assert names.count("Republic of China") == 1, names
+    on_day = atlas.layers["china"].on(dt.date.fromisoformat(day))
+    pieces = [
+        (name_feature(p, g, "en"), map_features.label_point(p["id"], g)[2])
+        for p, g in feature_rows(on_day)
+        if name_feature(p, g, "en")
+    ]
+    assert len(pieces) > 1  # the day has several named pieces
+    live = [f[0]["n"] for f in largest_per_label(pieces)]
+    assert sorted(live) == sorted(names)
+
+
+def test_events_carry_the_live_map_markers(atlas, data):
+    assert len(data["events"]) == len(atlas.events)
+    event = next(e for e in data["events"] if e["id"] == "ev_1941_04_13_pact_signed")
+    assert event["marker"]["on"]["s"]["fillColor"] == style.TEXT
+    assert event["marker"]["near"]["s"]["fillColor"] == style.LAND
+    assert event["marker"]["on"]["r"] in map_features.EVENT_RADIUS.values()
+
+
+def test_legend_rows_by_layer_and_date(data):
+    legend = data["legend"]
+    assert legend["starts"][0] == "1939-05-11" and legend["starts"] == sorted(legend["starts"])
+    assert len(legend["epochs"]) == len(legend["starts"])
+
+    def rows_on(day: str) -> str:
+        epoch = max(i for i, s in enumerate(legend["starts"]) if s <= day)
+        rows = sorted({row for _, row in legend["sets"][legend["epochs"][epoch]]})
+        return " ".join(legend["rows"][i] for i in rows)
+
+    pact, storm = rows_on("1941-04-13"), rows_on("1945-08-20")
+    assert "Japan — puppet state" in pact and "Japan — puppet state" not in storm
+    assert "USSR — military occupation" in storm and "not yet reached" in storm
+    assert "Event on this date" in pact
+
+
+def test_visible_layers_and_events(atlas):
+    chosen = engine_data(atlas, "en", ["china", "manchukuo", "events"], visible=["china"])
+    assert chosen["layers"] == [
+        {"id": "china", "visible": True},
+        {"id": "manchukuo", "visible": False},
+    ]
+    assert chosen["eventsVisible"] is False and chosen["events"]
+    assert engine_data(atlas, "en", ["china"])["events"] == []
