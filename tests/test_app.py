@@ -28,10 +28,27 @@ def open_app(**params: str) -> AppTest:
 
 
 def map_args(at: AppTest) -> dict:
-    """What the page sends to the st_folium component (the map cannot render in AppTest)."""
-    maps = at.get("component_instance")
+    """What the page sends to the live map's component on this run (the map cannot render
+    in AppTest): the date, the layers, the playback step, the mount."""
+    maps = at.get("bidi_component")
     assert len(maps) == 1
-    return json.loads(maps[0].proto.json_args)
+    return json.loads(maps[0].proto.json)
+
+
+def served(url: str) -> Path:
+    """The file the app serves at ``url`` (Streamlit serves static/ at /app/static)."""
+    return REPO / url.removeprefix("/app/")
+
+
+def engine_data(at: AppTest) -> dict:
+    """The engine's data the live map fetches (named in its served script)."""
+    script = served(map_args(at)["mount"]["scriptUrl"]).read_text(encoding="utf-8")
+    url = re.search(r'"url":\s*"([^"]*/engine_[^"]+)"', script).group(1)
+    return json.loads(served(url.removesuffix(".gz")).read_text(encoding="utf-8"))
+
+
+def records(data: dict) -> str:
+    return json.dumps(data["records"], ensure_ascii=False)
 
 
 def text(at: AppTest) -> str:
@@ -43,49 +60,49 @@ def text(at: AppTest) -> str:
 def test_opens_on_the_day_of_the_pact():
     at = open_app()
     assert at.header[0].value.startswith("The Neutrality Pact atlas")
-    assert at.slider(key="w_date").value == D("1941-04-13")
+    assert at.date_input(key="w_date").value == D("1941-04-13")
     args = map_args(at)
-    assert "manchukuo_puppet" in args["feature_group"]
-    assert "puppet state" in args["feature_group"]  # tooltip and legend
+    assert args["date"] == "1941-04-13" and "manchukuo" in args["layers"]
+    assert args["mount"]["leaflet"] == "/app/static/vendor/leaflet"
+    assert len(json.dumps(args)) < 20_000  # a rerun sends the date, not the map
+    data = engine_data(at)
+    assert "manchukuo_puppet" in records(data)
+    assert any("puppet state" in row for row in data["legend"]["rows"])
     assert "Neutrality Pact signed in the Kremlin" in text(at)
     assert at.query_params["date"] == "1941-04-13" and at.query_params["lang"] == "en"
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
 
 
-def test_moving_the_date_changes_territories_without_remounting_the_map():
+def test_moving_the_date_keeps_the_map_mounted():
     at = open_app()
     before = map_args(at)
-    at.slider(key="w_date").set_value(D("1945-08-25")).run()
+    at.date_input(key="w_date").set_value(D("1945-08-25")).run()
     assert not at.exception
     after = map_args(at)
-    assert "manchukuo_puppet" not in after["feature_group"]
-    assert "Manchuria under Soviet military occupation" in after["feature_group"]
-    assert "USSR — military occupation" in after["feature_group"]  # the legend
+    assert after["date"] == "1945-08-25"
+    assert after["mount"] == before["mount"]  # the browser keeps its map: only the date moves
     assert "Manchuria under Soviet military occupation" not in text(at)  # notes closed: none
     at.session_state["w_territory_notes"] = True  # what opening the expander does
     at.run()
     assert "Manchuria under Soviet military occupation" in text(at)  # the territory notes
-    # the same base map and component key: the browser swaps feature groups in place
-    assert after["key"] == before["key"] and after["script"] == before["script"]
     assert at.query_params["date"] == "1945-08-25"
 
 
 def test_link_parameters_are_honoured():
     at = open_app(date="1945-08-20", lang="fr", layers="manchukuo,korea")
     assert at.header[0].value.startswith("L'atlas du pacte de neutralité")
-    assert at.slider(key="w_date").value == D("1945-08-20")
+    assert at.date_input(key="w_date").value == D("1945-08-20")
     assert at.checkbox(key="w_layer_korea").value and at.checkbox(key="w_layer_manchukuo").value
     assert not at.checkbox(key="w_layer_japan").value
     args = map_args(at)
-    assert "Légende" in args["feature_group"] and "URSS" in args["feature_group"]
-    assert "japan_empire" not in args["feature_group"]
+    assert args["date"] == "1945-08-20" and set(args["layers"]) == {"manchukuo", "korea"}
+    data = engine_data(at)
+    assert data["text"]["legend"] == "Légende" and "URSS" in " ".join(data["legend"]["rows"])
     assert "Ce qui s'est passé" in [s.value for s in at.subheader]
     assert not at.warning
 
 
 def test_view_parameters_open_the_map_there():
-    args = map_args(open_app(lat="44", lon="124.5", zoom="6"))
-    assert args["center"] == [44.0, 124.5] and args["zoom"] == 6
+    assert map_args(open_app(lat="44", lon="124.5", zoom="6"))["view"] == [44.0, 124.5, 6]
 
 
 @pytest.mark.parametrize(
@@ -98,10 +115,6 @@ def test_view_parameters_open_the_map_there():
         ("1939-05-20", "b_minus_month", "1939-05-11"),  # and to its start
         ("1941-04-13", "b_plus_week", "1941-04-20"),
         ("1941-04-13", "b_minus_week", "1941-04-06"),
-        ("1941-04-13", "b_plus_day", "1941-04-14"),
-        ("1941-03-01", "b_minus_day", "1941-02-28"),
-        ("1941-04-13", "b_next_event", "1941-04-21"),
-        ("1941-04-13", "b_prev_event", "1941-01-17"),
     ],
 )
 def test_buttons_move_the_date_as_labelled(start, button, expected):
@@ -109,8 +122,16 @@ def test_buttons_move_the_date_as_labelled(start, button, expected):
     at.button(key=button).click().run()
     assert not at.exception
     assert at.session_state["atlas_date"] == D(expected)
-    assert at.slider(key="w_date").value == D(expected)
+    assert at.date_input(key="w_date").value == D(expected)
+    assert map_args(at)["date"] == expected  # the map follows the server's date
     assert at.query_params["date"] == expected
+
+
+def test_typed_date_moves_the_atlas():
+    at = open_app()
+    at.date_input(key="w_date").set_value(D("1943-11-27")).run()
+    assert at.session_state["atlas_date"] == D("1943-11-27")
+    assert map_args(at)["date"] == "1943-11-27" and at.query_params["date"] == "1943-11-27"
 
 
 def test_jumps_to_a_named_event_and_from_an_event_card():
@@ -130,16 +151,12 @@ def test_events_show_local_time_across_zones():
     assert "On this date" in text(at) and "Around this date" in text(at)
 
 
-def test_play_and_pause():
+def test_the_speed_sets_the_maps_play_step():
     at = open_app(date="1945-08-01")
-    play = at.button(key="b_play")
-    assert (play.label, play.proto.icon) == ("Play", ":material/play_arrow:")
-    at.button(key="b_play").click().run()
-    pause = at.button(key="b_play")
-    assert at.session_state["atlas_playing"]
-    assert (pause.label, pause.proto.icon) == ("Pause", ":material/pause:")  # no ⏸: no glyph
-    at.button(key="b_play").click().run()
-    assert not at.session_state["atlas_playing"]
+    assert map_args(at)["playStep"] == 7
+    at.select_slider(key="w_speed").set_value(14).run()
+    assert map_args(at)["playStep"] == 14
+    assert at.session_state["atlas_date"] == D("1945-08-01")  # playing is the map's
 
 
 @pytest.mark.parametrize(
@@ -155,7 +172,7 @@ def test_bad_links_warn_and_fall_back(params):
     assert at.warning, "a visible warning"
     for warning in at.warning:  # values from the link are shown as text, never as markup
         assert not re.search(r"(?<!\\)[<\[\]]", warning.value), warning.value
-    assert map_args(at)["feature_group"]
+    assert map_args(at)["layers"]
     day = at.session_state["atlas_date"]
     assert D("1939-05-11") <= day <= D("1946-05-03")
 
@@ -172,7 +189,9 @@ def test_a_broken_layer_is_reported_and_the_rest_still_drawn(tmp_path, monkeypat
     warnings = " ".join(w.value for w in at.warning)
     assert "Korea" in warnings and "malformed JSON" in warnings
     assert "Japan and Taiwan" in warnings
-    assert "manchukuo_puppet" in map_args(at)["feature_group"]
+    data = engine_data(at)
+    assert "manchukuo_puppet" in records(data)
+    assert not [r for r in data["records"] if r["layer"] == "korea"]
 
 
 def test_exports_render_and_offer_a_download():
