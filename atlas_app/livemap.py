@@ -13,11 +13,13 @@ updates the events panel, the notes and the link. The view comes back as a state
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from importlib import resources
 
 import streamlit as st
 
 from atlas_app import assets, session
+from layers.engine_data import layer_records
 from layers.engine_element import LIVE_DATA_ID, LIVE_START
 from layers.loading import geodata_folder
 from layers.model import Atlas
@@ -67,12 +69,29 @@ def show_live_map(
             "layers": list(layer_ids),
             "playStep": play_step,
             "view": list(view) if view else None,
+            "extra": _uploads(atlas, lang),
         },
         on_date_change=lambda: _take_date(key),
         on_view_change=lambda: None,
         height="content",
     )
     return result.get("view") if result else None
+
+
+def _uploads(atlas: Atlas, lang: str) -> dict | None:
+    """The session's uploaded layers as engine records, sent with the page (they never leave
+    the session): made once per set of uploads and language, kept in the session."""
+    if not atlas.user_layer_ids:
+        return None
+    cache = session.session_cache("_user_live_data")
+    token = session.atlas_token()
+    found = cache.get((token, lang))
+    if found is None:
+        ids = [s.id for s in atlas.specs() if s.id in atlas.user_layer_ids]
+        records = [r for layer_id in ids for r in layer_records(atlas, layer_id, lang)]
+        key = hashlib.sha256(f"{token}|{lang}".encode()).hexdigest()[:16]  # no server path
+        found = cache.put((token, lang), {"key": key, "records": records})
+    return found
 
 
 def _take_date(key: str) -> None:

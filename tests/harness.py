@@ -7,7 +7,9 @@ browser set-up, timed). Nothing here is a test: it starts, probes and stops thin
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -344,3 +346,23 @@ def screenshot_path(name: str) -> Path:
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:150]
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{safe}.png"
+
+
+def live_map_args(at) -> dict:
+    """What a page sends to the live map's component on this AppTest run (the map cannot
+    render in AppTest): the date, the layers, the playback step, the uploads, the mount."""
+    maps = at.get("bidi_component")
+    assert len(maps) == 1
+    return json.loads(maps[0].proto.json)
+
+
+def served(url: str) -> Path:
+    """The file the app serves at ``url`` (Streamlit serves static/ at /app/static)."""
+    return REPO / url.removeprefix("/app/")
+
+
+def served_engine_data(at) -> dict:
+    """The engine's data the live map fetches (named in its served script)."""
+    script = served(live_map_args(at)["mount"]["scriptUrl"]).read_text(encoding="utf-8")
+    url = re.search(r'"url":\s*"([^"]*/engine_[^"]+)"', script).group(1)
+    return json.loads(served(url.removesuffix(".gz")).read_text(encoding="utf-8"))

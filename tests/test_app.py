@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.harness import live_map_args as map_args
+from tests.harness import served_engine_data as engine_data
+
 REPO = Path(__file__).resolve().parent.parent
 D = dt.date.fromisoformat
 
@@ -25,26 +28,6 @@ def open_app(**params: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def map_args(at: AppTest) -> dict:
-    """What the page sends to the live map's component on this run (the map cannot render
-    in AppTest): the date, the layers, the playback step, the mount."""
-    maps = at.get("bidi_component")
-    assert len(maps) == 1
-    return json.loads(maps[0].proto.json)
-
-
-def served(url: str) -> Path:
-    """The file the app serves at ``url`` (Streamlit serves static/ at /app/static)."""
-    return REPO / url.removeprefix("/app/")
-
-
-def engine_data(at: AppTest) -> dict:
-    """The engine's data the live map fetches (named in its served script)."""
-    script = served(map_args(at)["mount"]["scriptUrl"]).read_text(encoding="utf-8")
-    url = re.search(r'"url":\s*"([^"]*/engine_[^"]+)"', script).group(1)
-    return json.loads(served(url.removesuffix(".gz")).read_text(encoding="utf-8"))
 
 
 def records(data: dict) -> str:
@@ -215,6 +198,9 @@ def test_a_session_in_either_language_does_not_load_the_emoji_catalogue():
     script = f"""
 import sys
 from streamlit.testing.v1 import AppTest
+
+from tests.harness import live_map_args as map_args
+from tests.harness import served_engine_data as engine_data
 for lang in ("en", "fr"):
     at = AppTest.from_file({str(REPO / "app.py")!r}, default_timeout=90)
     at.query_params["lang"] = lang

@@ -133,7 +133,7 @@ def test_animation_and_html(capsys, tmp_path):
     assert image.n_frames == 3 and image.size == (400, 250)
     assert run(capsys, "--html", "--out", str(html), "--lang", "fr")[0] == 0
     text = html.read_text(encoding="utf-8")
-    assert 'type="range"' in text and '<html lang="fr">' in text
+    assert 'control.slider.type = "range"' in text and '<html lang="fr">' in text
 
 
 def test_a_failed_export_leaves_no_file(capsys, tmp_path, monkeypatch):

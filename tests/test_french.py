@@ -3,7 +3,6 @@ those spelled the same in French (proper names, "Date", "Notes", "Format"…).""
 
 from __future__ import annotations
 
-import codecs
 import html
 import json
 import re
@@ -14,9 +13,21 @@ from google.protobuf import json_format
 from streamlit.testing.v1 import AppTest
 
 from layers.i18n import CONTROLLER_LABELS, NBSP, STATUS_LABELS, STRINGS, t
+from tests.harness import served_engine_data
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = [None, "pages/1_Timeline.py", "pages/2_Compare.py", "pages/3_Data.py", "pages/4_About.py"]
+
+
+def strings_in(value) -> list[str]:
+    """Every string in a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [s for item in value for s in strings_in(item)]
+    return []
 
 
 def english_fragments() -> dict[str, re.Pattern]:
@@ -117,8 +128,8 @@ def test_map_labels_and_legend_are_french():
     """The map's own words (popup labels, legend rows), apart from the names and sources,
     which are data."""
     at = french_page(None)
-    groups = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
-    script = codecs.decode(groups.encode("ascii", "backslashreplace"), "unicode_escape")
+    data = served_engine_data(at)
+    script = "\n".join(strings_in([data["records"], data["legend"]["rows"]]))
     # Cited works keep their own titles (italic, as a historian writes them): data, not UI.
     script = re.sub(r'<div class="atlas-sources">.*?</ul></div>', "", script, flags=re.S)
     labels = {html.unescape(x).split(NBSP + ":")[0] for x in re.findall(r"<i>([^<]*)</i>", script)}

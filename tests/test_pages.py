@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.loading import load_atlas
 from layers.style import apparent_colour, territory_style
+from tests.harness import served_engine_data
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = ["pages/1_Timeline.py", "pages/2_Compare.py", "pages/3_Data.py", "pages/4_About.py"]
@@ -159,30 +160,36 @@ def test_an_uploaded_layer_is_drawn_on_the_map_for_this_session_only():
     at.switch_page("app.py").run()
     assert not at.exception
     assert at.checkbox(key=f"w_layer_{layer_id}").value
-    at.slider(key="w_date").set_value(D("1945-08-20")).run()
-    args = json.loads(at.get("component_instance")[0].proto.json_args)
-    assert "Test area" in args["feature_group"]
-    at.slider(key="w_date").set_value(D("1945-10-01")).run()  # after its valid_to
-    args = json.loads(at.get("component_instance")[0].proto.json_args)
-    assert "Test area" not in args["feature_group"]
+    at.date_input(key="w_date").set_value(D("1945-08-20")).run()
+    args = json.loads(at.get("bidi_component")[0].proto.json)
+    assert layer_id in args["layers"]
+    sent = args["extra"]["records"]  # the good feature (and its name), with this session's page
+    (record,) = [r for r in sent if not r["id"].endswith(":name")]
+    assert record["layer"] == layer_id and "Test area" in json.dumps(record)
+    assert (record["from"], record["until"]) == ("1945-08-15", "1945-09-15")
     assert layer_id not in at.query_params.get("layers", "")  # never in a shared link
     other = open_page("pages/3_Data.py")  # another session
     assert layer_id not in other.session_state["atlas_layers"]
     assert not list((REPO / "geodata").glob("*my*layer*"))
 
 
-def test_an_upload_s_map_groups_stay_in_a_bounded_cache_of_its_session(monkeypatch):
+def test_an_upload_s_map_data_stays_in_a_bounded_cache_of_its_session(monkeypatch):
     from atlas_app import session
     from layers.lru import LRU
 
-    monkeypatch.setattr(session, "SESSION_CACHE_LIMIT", 3)
+    monkeypatch.setattr(session, "SESSION_CACHE_LIMIT", 1)
     at = upload_page("daily.geojson", geojson_bytes([a_feature("area_1")]))
     at.switch_page("app.py").run()
-    for day in range(1, 8):  # seven dates: more groups than the limit
-        at.slider(key="w_date").set_value(D(f"1945-08-{day:02d}")).run()
+    sent = []
+    for day in range(1, 4):  # dates move: the upload's records are made once
+        at.date_input(key="w_date").set_value(D(f"1945-08-{day:02d}")).run()
         assert not at.exception
-    cache = at.session_state["_user_group_scripts"]
-    assert isinstance(cache, LRU) and len(cache) == 3
+        sent.append(json.loads(at.get("bidi_component")[0].proto.json)["extra"])
+    assert sent[0] == sent[1] == sent[2] and "/" not in sent[0]["key"]  # no server path
+    cache = at.session_state["_user_live_data"]
+    assert isinstance(cache, LRU) and len(cache) == 1
+    at.radio(key="w_lang").set_value("fr").run()  # another language: the limit holds
+    assert len(at.session_state["_user_live_data"]) == 1
 
 
 def test_a_zipped_shapefile_upload_and_removal(tmp_path):
@@ -274,8 +281,7 @@ def test_every_page_runs_on_a_broken_copy_of_the_data(tmp_path, monkeypatch):
         assert at.header
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
     assert not at.exception, [e.value for e in at.exception]
-    shown = json.loads(at.get("component_instance")[0].proto.json_args)
-    assert "manchukuo_puppet" in json.dumps(shown)
+    assert "manchukuo_puppet" in json.dumps(served_engine_data(at)["records"])
 
 
 def test_visitors_are_shown_no_error_details():

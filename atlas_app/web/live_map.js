@@ -64,7 +64,10 @@ function mount(root, data, setTriggerValue, setStateValue) {
     json.textContent = data.mount.data;
     root.appendChild(json);
   }
-  window[data.mount.start] = {date: data.date, layers: data.layers, playStep: data.playStep};
+  window[data.mount.start] = {
+    date: data.date, layers: data.layers, playStep: data.playStep, extra: data.extra,
+  };
+  live.extra = data.extra ? data.extra.key : null;
   live.ready = load(data.mount.leaflet + "/leaflet.css", "css")
     .then(() => load(data.mount.leaflet + "/leaflet.js", "js"))
     .then(() => run(data.mount))
@@ -96,6 +99,11 @@ function mount(root, data, setTriggerValue, setStateValue) {
 function update(live, data) {
   const engine = live.engine;
   engine.setPlayStep(data.playStep);
+  const extra = data.extra ? data.extra.key : null;
+  if (extra !== live.extra) {  // the session's uploads changed
+    engine.setExtra(data.extra);
+    live.extra = extra;
+  }
   const layers = data.layers.join();
   if (layers !== live.layers) {
     if (live.layers !== undefined) { engine.setLayers(data.layers); }

@@ -92,12 +92,24 @@ window.AtlasEngine = window.AtlasEngine || (function () {
         if (item.state !== null) { map.removeLayer(item.groups[item.state]); }
         if (want !== null) {
           if (!item.groups[want]) {
-            item.groups[want] = group(record.id + "@" + want, record.states[want][1],
+            item.groups[want] = group(record.layer + "/" + record.id + "@" + want,
+                                      record.states[want][1],
                                       record.pane, record.interactive !== false);
           }
           item.groups[want].addTo(map);
         }
         item.state = want;
+      });
+    }
+
+    function setExtra(extra) {  // a session's own layers (uploads): replaced as a whole
+      items = items.filter(function (item) {
+        if (item.extra && item.state !== null) { map.removeLayer(item.groups[item.state]); }
+        return !item.extra;
+      });
+      (extra ? extra.records : []).forEach(function (record) {
+        items.push({record: record, groups: [], state: null, extra: true});
+        if (!(record.layer in enabled)) { enabled[record.layer] = true; }
       });
     }
 
@@ -349,6 +361,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
     data.records.forEach(function (record) {
       items.push({record: record, groups: [], state: null});
     });
+    setExtra(options.extra);
     data.events.forEach(function (e) {
       if (eventDates.indexOf(e.date) < 0) { eventDates.push(e.date); }
     });
@@ -370,6 +383,11 @@ window.AtlasEngine = window.AtlasEngine || (function () {
         show(indexOf(current), "layers");
       },
       setPlayStep: function (days) { playStep = days; },
+      // Records of the session's own layers (uploads), drawn with the others.
+      setExtra: function (extra) {
+        setExtra(extra);
+        show(indexOf(current), "layers");
+      },
       playing: function () { return timer !== null; },
       // The events on and around the date, nearest first (ids, texts, day offsets).
       nearby: function () { return nearby(current); },
