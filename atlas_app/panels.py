@@ -32,6 +32,8 @@ def events_panel(atlas: Atlas, day: dt.date, lang: str, on_jump) -> None:
     each. The cards are one block of HTML: a date step costs the page one element, not
     a hundred."""
     st.subheader(t("events_panel", lang))
+    with st.container(key="atlas_events_date"):
+        st.caption(t("events_dated", lang, date=format_date(day, lang)))
     found = nearby_events(atlas, day)
     if not found:
         st.caption(t("no_events", lang))

@@ -1,7 +1,9 @@
-"""Reading the streamlit-folium map from the outside: its frame, paths, view and date box.
+"""Reading the atlas's map from the outside: its paths, view, date and legend.
 
-streamlit-folium draws the map in a same-origin iframe (``/component/streamlit_folium...``)
-whose global ``window.map`` is the Leaflet map; Leaflet draws vector layers as
+The main page's live map is in the page itself (a custom component, no iframe): its Leaflet
+map is ``window.map_live`` and its engine ``window.atlasEngine``. The Compare page's maps are
+streamlit-folium's, each in a same-origin iframe (``/component/streamlit_folium...``) whose
+global ``window.map`` is the Leaflet map. Leaflet draws vector layers as
 ``path.leaflet-interactive`` with ``fill`` / ``stroke`` attributes. Used by the browser tests
 and the benchmarks.
 """
@@ -43,23 +45,34 @@ INSTRUMENT_JS = r"""
 })();
 """
 
-# Evaluated in the top page: a summary of the newest streamlit-folium map on the page.
+# Evaluated in the top page: a summary of the live map, else of the newest streamlit-folium
+# map on the page.
 MAP_STATE_JS = r"""
 () => {
   const frames = Array.from(document.querySelectorAll('iframe'))
     .filter(f => (f.src || '').includes('streamlit_folium'));
-  const f = frames[frames.length - 1];
-  if (!f || !f.contentDocument || !f.contentWindow) return null;
-  const doc = f.contentDocument, win = f.contentWindow;
+  let doc, leaflet, box;
+  const live = document.querySelector('.atlas-live .leaflet-container');
+  if (live) {
+    doc = live;
+    leaflet = window.map_live;
+    box = live.querySelector('.atlas-time-date');
+  } else {
+    const f = frames[frames.length - 1];
+    if (!f || !f.contentDocument || !f.contentWindow) return null;
+    doc = f.contentDocument;
+    leaflet = f.contentWindow.map;
+    box = doc.querySelector('.atlas-date-box');
+  }
   const paths = Array.from(doc.querySelectorAll('path.leaflet-interactive'));
-  const box = doc.querySelector('.atlas-date-box');
   let view = null;
-  if (win.map && win.map.getCenter) {
-    const c = win.map.getCenter();
-    view = {lat: c.lat, lng: c.lng, zoom: win.map.getZoom()};
+  if (leaflet && leaflet.getCenter) {
+    const c = leaflet.getCenter();
+    view = {lat: c.lat, lng: c.lng, zoom: leaflet.getZoom()};
   }
   return {
     frames: frames.length,
+    live: Boolean(live),
     paths: paths.length,
     fills: Array.from(new Set(paths.map(p => (p.getAttribute('fill') || '').toUpperCase()))),
     strokes: Array.from(new Set(paths.map(p => (p.getAttribute('stroke') || '').toUpperCase()))),
@@ -87,9 +100,20 @@ def map_state(page) -> dict | None:
 
 
 def map_frame(page):
-    """The Playwright frame of the newest streamlit-folium map, or None."""
+    """The Playwright frame of the map: the page itself for the live map, else that of the
+    newest streamlit-folium map, or None."""
+    if page.locator(".atlas-live .leaflet-container").count():
+        return page.main_frame
     frames = [f for f in page.frames if "streamlit_folium" in (f.url or "")]
     return frames[-1] if frames else None
+
+
+def map_box(page):
+    """The map's bounding box on the page."""
+    live = page.locator(".atlas-live .leaflet-container")
+    if live.count():
+        return live.first.bounding_box()
+    return page.locator("iframe[src*='streamlit_folium']").first.bounding_box()
 
 
 def wait_for_map(page, timeout: float = 60.0, min_paths: int = 1, predicate=None) -> dict:

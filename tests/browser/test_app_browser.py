@@ -51,7 +51,8 @@ def wait_for_date(page, day: dt.date, lang: str = "en", timeout: float = 20) -> 
 
 
 def slider_date(page) -> dt.date:
-    return dt.date.fromisoformat(page.get_by_role("slider").first.get_attribute("aria-valuetext"))
+    """The date of the map's time control."""
+    return dt.date.fromisoformat(page.evaluate("() => window.atlasEngine.date()"))
 
 
 def link_layers(url: str) -> list[str]:
@@ -87,46 +88,126 @@ def test_default_date_draws_its_territories(app, streamlit_server, probe, atlas)
     assert_clean(probe, app)
 
 
+def zoom_in_and_pan(page) -> dict:
+    """Zoom in with the control and drag the map somewhere else; the view it settles on."""
+    page.locator(".atlas-live a.leaflet-control-zoom-in").click()
+    mapprobe.wait_for_map(page, predicate=lambda s: s["view"]["zoom"] == 5)
+    page.wait_for_timeout(800)  # the zoom animation ends and the view's rerun settles
+    page.locator(".atlas-live").scroll_into_view_if_needed()
+    box = mapprobe.map_box(page)
+    bottom = min(box["y"] + box["height"], page.viewport_size["height"])
+    x, y = box["x"] + box["width"] * 0.45, (max(box["y"], 0) + bottom) * 0.6
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 120, y - 60, steps=8)
+    page.mouse.up()
+    view = mapprobe.wait_for_map(page, predicate=lambda s: s["view"]["zoom"] == 5)["view"]
+    assert (round(view["lat"], 1), round(view["lng"], 1)) != (41.0, 111.0), "the drag did nothing"
+    page.wait_for_timeout(800)  # the map reports its view (debounced), a rerun follows
+    return mapprobe.map_state(page)["view"]
+
+
+def assert_same_view(state: dict, view: dict, after: str) -> None:
+    assert state["view"]["zoom"] == view["zoom"], f"zoom changed after {after}"
+    assert state["view"]["lat"] == pytest.approx(view["lat"], abs=1e-6), after
+    assert state["view"]["lng"] == pytest.approx(view["lng"], abs=1e-6), after
+
+
 def test_keyboard_scrubbing_changes_the_map_but_not_the_view(app, streamlit_server, probe):
     open_atlas(app, streamlit_server)
-    frame = mapprobe.map_frame(app)
-    frame.evaluate("() => { window.__sameMap = true; }")  # gone if the iframe is re-created
-    # The user zooms in with the control and drags the map somewhere else.
-    frame.locator("a.leaflet-control-zoom-in").click()
-    # Let the zoom animation end and the rerun it triggers settle before dragging.
-    mapprobe.wait_for_map(app, predicate=lambda s: s["view"]["zoom"] == 5)
-    app.wait_for_timeout(800)
-    iframe = app.locator("iframe[src*='streamlit_folium']")
-    iframe.scroll_into_view_if_needed()
-    box = iframe.bounding_box()
-    bottom = min(box["y"] + box["height"], app.viewport_size["height"])
-    x, y = box["x"] + box["width"] * 0.6, (max(box["y"], 0) + bottom) / 2
-    app.mouse.move(x, y)
-    app.mouse.down()
-    app.mouse.move(x - 120, y - 60, steps=8)
-    app.mouse.up()
-    view = mapprobe.wait_for_map(app, predicate=lambda s: s["view"]["zoom"] == 5)["view"]
-    assert (round(view["lat"], 1), round(view["lng"], 1)) != (41.0, 111.0), "the drag did nothing"
-    app.wait_for_timeout(800)  # streamlit-folium reports the view (debounced), a rerun follows
-    view = mapprobe.map_state(app)["view"]
+    app.evaluate("() => { window.map_live.__sameMap = true; }")  # gone if the map is re-made
+    view = zoom_in_and_pan(app)
     before = mapprobe.map_state(app)
-
-    slider = app.get_by_role("slider").first
+    slider = app.locator(".atlas-time-slider")
     seen = {before["signature"]}
     for key in ("ArrowRight", "PageUp", "End"):
+        previous = slider_date(app).isoformat()
         slider.focus()
         slider.press(key)
+        app.wait_for_function("d => window.atlasEngine.date() !== d", arg=previous)
         day = slider_date(app)
         state = wait_for_date(app, day)
         seen.add(state["signature"])
-        assert state["view"]["zoom"] == view["zoom"], f"zoom changed after {key}"
-        assert state["view"]["lat"] == pytest.approx(view["lat"], abs=1e-6)
-        assert state["view"]["lng"] == pytest.approx(view["lng"], abs=1e-6)
-        assert frame.evaluate("() => window.__sameMap === true"), "the map was re-created"
+        assert_same_view(state, view, key)
+        assert app.evaluate("() => window.map_live.__sameMap === true"), "the map was re-made"
     assert slider_date(app) == dt.date(1946, 5, 3)  # End
+    assert slider.get_attribute("aria-valuetext") == "3 May 1946"
     assert len(seen) >= 3, "moving the date did not change what is drawn"
     assert PUPPET_FILL not in state["fills"]  # no puppet state is left in May 1946
     app.wait_for_url("**date=1946-05-03**")  # the link follows once the rerun has finished
+    assert_clean(probe, app)
+
+
+def drawn_fills(page) -> list[str]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.atlas-live path.leaflet-interactive'))
+            .map(p => p.getAttribute('fill') + '|' + (p.getAttribute('d') || '').length).sort()"""
+    )
+
+
+def test_dragging_the_time_control_redraws_before_release(app, streamlit_server, probe):
+    """While the thumb is dragged the map follows, frame by frame, before the mouse is
+    released; on release the server learns the date: the events panel and the link show the
+    map's date; zoom and centre survive the whole sequence."""
+    open_atlas(app, streamlit_server)
+    view = zoom_in_and_pan(app)
+    app.evaluate(
+        """() => { window.__drawn = [];
+        window.map_live.getContainer().addEventListener('atlas:date',
+          e => window.__drawn.push(e.detail.date)); }"""
+    )
+    start_fills = drawn_fills(app)
+    box = app.locator(".atlas-time-slider").bounding_box()
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] / 2
+    app.mouse.move(x, y)
+    app.mouse.down()
+    for step in range(1, 25):
+        app.mouse.move(x + step * box["width"] * 0.02, y)
+        app.wait_for_timeout(20)
+    drawn = app.evaluate("() => window.__drawn.slice()")
+    held = slider_date(app)
+    assert len(set(drawn)) >= 10, f"the map did not follow the drag: {drawn}"
+    assert drawn_fills(app) != start_fills, "the territories did not change while dragging"
+    assert "date=" + held.isoformat() not in app.url  # the server has not been told yet
+    assert_same_view(mapprobe.map_state(app), view, "dragging")
+    app.mouse.up()
+    app.wait_for_url(f"**date={held.isoformat()}**")
+    mapprobe.wait_until_idle(app)
+    assert slider_date(app) == held
+    spoken = format_date(held, "en")
+    panel = app.locator(".st-key-atlas_events_date")
+    assert panel.inner_text() == f"On and around {spoken}"  # the events panel's date
+    assert app.locator(".atlas-time-date").inner_text() == spoken  # the map's
+    assert_same_view(mapprobe.map_state(app), view, "the release")
+    # The server moves the date (a week step): the map follows, the view still stays.
+    app.get_by_role("button", name="+1 week").click()
+    later = held + dt.timedelta(days=7)
+    wait_for_date(app, later)
+    app.wait_for_url(f"**date={later.isoformat()}**")
+    assert_same_view(mapprobe.map_state(app), view, "a week step")
+    assert_clean(probe, app)
+
+
+def test_step_buttons_events_and_play_in_the_map(app, streamlit_server, probe):
+    open_atlas(app, streamlit_server)
+    app.locator(".atlas-time-plus").click()
+    wait_for_date(app, DEFAULT_DAY + dt.timedelta(days=1))
+    app.locator(".atlas-time-next").click()
+    assert slider_date(app) == dt.date(1941, 4, 21)  # the next event
+    app.wait_for_url("**date=1941-04-21**")
+    app.locator(".atlas-time-prev").click()
+    assert slider_date(app) == DEFAULT_DAY
+    play = app.locator(".atlas-time-play")
+    assert play.get_attribute("aria-pressed") == "false" and play.inner_text() == "Play"
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true" and play.inner_text() == "Pause"
+    app.wait_for_function("() => window.atlasEngine.date() > '1941-05-10'", timeout=10_000)
+    play.click()
+    stopped = slider_date(app)
+    assert play.get_attribute("aria-pressed") == "false"
+    app.wait_for_url(f"**date={stopped.isoformat()}**")  # told once paused
+    app.wait_for_timeout(1000)
+    assert slider_date(app) == stopped
     assert_clean(probe, app)
 
 
