@@ -142,10 +142,15 @@ def _area_km2(geometry) -> float:
 
 
 def line_feature(
-    layer_id: str, props: dict, lang: str, geometry_json: str | None = None, user: bool = False
+    line_style: str | None,
+    props: dict,
+    lang: str,
+    geometry_json: str | None = None,
+    user: bool = False,
 ) -> Feature:
-    """A railway, or an uploaded line (in the neutral colour)."""
-    style = USER_LINE if user else route_style(layer_id, props)
+    """A line drawn by its layer's ``line_style`` (a railway), or an uploaded line (in the
+    neutral colour)."""
+    style = USER_LINE if user else route_style(line_style, props)
     return _shown(style.leaflet(), props, lang, geometry_json)
 
 
@@ -171,19 +176,22 @@ def point_feature(props: dict, geometry, lang: str, user: bool = False) -> Featu
     return shown, shapely.to_geojson(geometry)
 
 
-def route_features(layer_id: str, props: dict, geometry, day: dt.date, lang: str) -> list[Feature]:
-    """A directed route with arrowheads; an August 1945 axis solid where reached, dotted beyond.
+def route_features(
+    line_style: str | None, props: dict, geometry, day: dt.date, lang: str
+) -> list[Feature]:
+    """A directed route with arrowheads, drawn by its layer's ``line_style``; an axis with
+    dated waypoints (those of a ``moving_front`` layer) solid where reached, dotted beyond.
 
     A route that has ended stays on the map for a while, faded (``ended`` column).
     """
     ended = bool(props.get("ended"))
-    style = route_style(layer_id, props, ended)
+    style = route_style(line_style, props, ended)
     info = {
         "t": tooltip_html(props, lang),
         "p": popup_html(props, lang) + axis_html(props, day, lang),
     }
     waypoints = props.get("waypoints")
-    moving = layer_id == "august_storm" and isinstance(waypoints, list) and waypoints
+    moving = isinstance(waypoints, list) and waypoints
     features = []
     for coords in line_parts(geometry):
         reached, planned = (

@@ -48,6 +48,7 @@ from layers.map_features import (
 from layers.model import Atlas, LayerSpec, snapshot
 from layers.style import GRATICULE_STYLE, LAND, LAND_STYLE, TEXT, LegendEntry, legend_entries
 from layers.urlstate import EVENTS_ID, MAX_ZOOM, MIN_ZOOM
+from layers.validate import ROLE_BASE
 
 LEAFLET_ASSETS = "/app/static/vendor/leaflet"  # Streamlit static serving of static/vendor/
 DEFAULT_CENTER = (41.0, 111.0)
@@ -144,7 +145,7 @@ def base_map(
         url, attribution, max_zoom = TILES[basemap]
         folium.TileLayer(url, attr=attribution, max_zoom=min(max_zoom, MAX_ZOOM)).add_to(m)
         return m
-    base = atlas.layers.get("basemap")
+    base = atlas.base_layer()
     if base is None or base.broken:
         return m
     for kind, style in (
@@ -189,7 +190,7 @@ def date_groups(
 def drawn_specs(atlas: Atlas, layer_ids: list[str]) -> list[LayerSpec]:
     """Catalogue entries drawn as feature groups (the base layer is part of the base map)."""
     wanted = set(layer_ids)
-    return [s for s in atlas.specs() if s.id in wanted and s.kind != "base"]
+    return [s for s in atlas.specs() if s.id in wanted and s.role != ROLE_BASE]
 
 
 def layer_group(
@@ -205,7 +206,8 @@ def layer_group(
     features that changed from one date to the next (a point layer is one cheap element).
     """
     layer = atlas.layers[layer_id]
-    kind = layer.spec.kind
+    spec = layer.spec
+    kind = spec.kind
     user = layer_id in atlas.user_layer_ids
     parts: list[list] = []  # the features of each element
     points: list = []
@@ -219,9 +221,9 @@ def layer_group(
             if name is not None:
                 names.append(name)
         elif kind == "line":
-            parts.append([line_feature(layer_id, props, lang, geometry_json, user)])
+            parts.append([line_feature(spec.line_style, props, lang, geometry_json, user)])
         elif kind == "route":
-            parts.append(route_features(layer_id, props, geometry, day, lang))
+            parts.append(route_features(spec.line_style, props, geometry, day, lang))
         elif kind == "point":
             points.append(point_feature(props, geometry, lang, user))
     group = AtlasGroup(name=layer_id)
@@ -257,10 +259,11 @@ def overlay_group(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str = 
 
 def legend_box_html(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> str:
     """The legend of what is drawn, plus planned axes and event markers when shown."""
-    shot = snapshot(atlas, day, [s.id for s in drawn_specs(atlas, layer_ids)])
-    entries = legend_entries(shot, lang)
-    storm = shot.get("august_storm")
-    if storm is not None and not storm.empty and has_planned_part(storm, day):
+    specs = drawn_specs(atlas, layer_ids)
+    shot = snapshot(atlas, day, [s.id for s in specs])
+    entries = legend_entries(shot, lang, {s.id: s.line_style for s in specs})
+    moving = [shot[s.id] for s in specs if s.moving_front]
+    if any(not axes.empty and has_planned_part(axes, day) for axes in moving):
         label = t("legend_ahead", lang)
         entries.append(LegendEntry("axis:planned", label, "line", TEXT, TEXT, dash="1 4"))
     if EVENTS_ID in layer_ids and nearby_events(atlas, day):

@@ -170,7 +170,7 @@ def test_features_are_drawn_as_on_the_live_map(atlas, page_html):
     faded = transfers[0]["states"][-1]
     assert faded[0] < transfers[0]["until"]
     opacities = {f["p"]["s"]["opacity"] for f in faded[1] if "s" in f["p"]}
-    assert opacities == {style.route_style("siberian_transfers", {}, ended=True).opacity}
+    assert opacities == {style.route_style("route", {}, ended=True).opacity}
 
 
 def test_events_carry_the_live_map_markers(atlas, page_html):

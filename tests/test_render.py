@@ -6,10 +6,12 @@ import datetime as dt
 import gzip
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from shapely.geometry import Point, box
 
+from layers import render
 from layers.arrows import arrows_along, bearing, mercator
 from layers.loading import build_layer, load_atlas
 from layers.map_elements import AtlasGeoJson, MapBox, script_json
@@ -102,7 +104,7 @@ def test_route_width_and_fading_come_from_the_style(atlas):
     faded = features(layer_group(atlas, "siberian_transfers", D("1941-12-20")))
     row = atlas.layers["siberian_transfers"].frame.iloc[1].to_dict()
     widths = {p["s"]["weight"] for p in active if "s" in p}
-    assert route_style("siberian_transfers", row).weight in widths | {3.0}
+    assert route_style("route", row).weight in widths | {3.0}
     assert {p["s"]["opacity"] for p in active if "s" in p} == {0.95}
     assert {p["s"]["opacity"] for p in faded if "s" in p} == {0.35}
 
@@ -248,8 +250,13 @@ def hostile_atlas() -> Atlas:
     }
     specs = [
         (LayerSpec("evil", "evil.geojson", "territory", HOSTILE[0], HOSTILE[1], True, 10), area),
-        (LayerSpec("august_storm", "a.geojson", "route", "Axes", "Axes", True, 51), route),
-        (LayerSpec("cities", "c.geojson", "point", "Cities", "Villes", True, 60), city),
+        (
+            LayerSpec(
+                "august_storm", "a.geojson", "route", "Axes", "Axes", True, 51, None, "route", True
+            ),
+            route,
+        ),
+        (LayerSpec("cities", "c.geojson", "point", "Cities", "Villes", True, 60, "cities"), city),
     ]
     layers = {spec.id: build_layer(spec, [f], [], set()) for spec, f in specs}
     assert all(len(layer.frame) == 1 for layer in layers.values()), [
@@ -384,3 +391,36 @@ def test_map_names_are_short_and_escaped():
     shown, _ = name_feature({"id": "x", "name_en": HOSTILE[0]}, box(110, 40, 120, 45), "en")
     assert "<script>" not in shown["n"] and shown["nc"] == "atlas-area-rank-1"
     assert name_feature({"id": "far", "name_en": "Far"}, box(10, 40, 12, 45), "en") is None
+
+
+def renamed(atlas: Atlas, names: dict[str, str]) -> Atlas:
+    """The atlas with layers under other ids: the code must go by the catalogue's flags."""
+    layers = {}
+    for layer_id, layer in atlas.layers.items():
+        new_id = names.get(layer_id, layer_id)
+        layers[new_id] = replace(layer, spec=replace(layer.spec, id=new_id))
+    return replace(atlas, layers=layers)
+
+
+def test_special_layers_are_found_by_their_flags_not_their_ids(atlas):
+    from layers.static import render_image
+
+    names = {"basemap": "land", "cities": "towns", "august_storm": "axes", "railways": "rails"}
+    other = renamed(atlas, names)
+    day = D("1945-08-12")
+    ids = atlas.default_layer_ids()
+    other_ids = [names.get(i, i) for i in ids]
+    assert [s.id for s in render.drawn_specs(other, other_ids)] == [
+        names.get(s.id, s.id) for s in render.drawn_specs(atlas, ids)
+    ]
+    legend = legend_box_html(other, day, other_ids, "en")
+    assert legend == legend_box_html(atlas, day, ids, "en")
+    assert "not yet reached" in legend and "Railway" in legend
+    dotted = features(layer_group(other, "axes", day))
+    assert any(p.get("s", {}).get("dashArray") == PLANNED_DASH for p in dotted)
+    rails = features(layer_group(other, "rails", day))
+    assert {p["s"]["dashArray"] for p in rails} == {"6 3"}
+    drawn = [c for c in base_map(other)._children.values() if isinstance(c, AtlasGeoJson)]
+    assert len(drawn) == 3  # land, land outside the scope, graticule
+    image = render_image(other, day, other_ids, width=480, height=300, dpi=72)
+    assert image == render_image(atlas, day, ids, width=480, height=300, dpi=72)

@@ -55,12 +55,12 @@ def test_status_is_marked_by_pattern_not_hue():
 def test_route_width_grows_with_strength_and_fades_when_over():
     assert strength_weight({"men": 10_000}) < strength_weight({"men": 500_000}) <= 11
     assert strength_weight(None) == 3.0
-    live = route_style("siberian_transfers", {"phase": "war_1941", "strength": {"men": 123000}})
-    over = route_style("siberian_transfers", {"phase": "war_1941"}, ended=True)
+    live = route_style("route", {"phase": "war_1941", "strength": {"men": 123000}})
+    over = route_style("route", {"phase": "war_1941"}, ended=True)
     assert over.opacity < live.opacity
-    reverse = route_style("siberian_transfers", {"phase": "reverse_1945"})
+    reverse = route_style("route", {"phase": "reverse_1945"})
     assert reverse.colour != live.colour
-    assert not route_style("railways", {}).arrows
+    assert not route_style("railway", {}).arrows
 
 
 def test_legend_lists_what_is_drawn_in_the_language():

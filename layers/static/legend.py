@@ -20,8 +20,10 @@ from layers.static.cache import ByIdentity
 from layers.static.features import EVENT_DAYS
 from layers.static.labels import Labels, label_size
 from layers.static.strokes import PX, dashes
+from layers.validate import ROLE_CITIES
 
 if TYPE_CHECKING:
+    from layers.model import LayerSpec
     from layers.static.frame import Frame
     from layers.static.view import View
 
@@ -29,12 +31,14 @@ _LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, view, langua
 _IN_VIEW = ByIdentity(512)  # layer slice, view → its features inside the view
 
 
-def draw(frame: Frame, state: dict, with_events: bool) -> None:
+def draw(frame: Frame, state: dict, specs: dict[str, LayerSpec], with_events: bool) -> None:
     """The legend of what ``state`` draws inside the image's bounds, in the panel right of the
-    map. ``with_events``: event markers are drawn."""
+    map (``specs``: the catalogue entries of its layers). ``with_events``: event markers are
+    drawn."""
     u, lang = frame.u, frame.lang
     rows: list[tuple[str, dict, str]] = []
-    for entry in entries(state, frame.view, lang):
+    line_styles = {layer_id: spec.line_style for layer_id, spec in specs.items()}
+    for entry in entries(state, frame.view, lang, line_styles):
         rows.append((entry.kind, {"entry": entry}, entry.label))
     if frame.any_ahead:
         colour = style.ROUTE_COLOURS["transbaikal"]
@@ -43,7 +47,7 @@ def draw(frame: Frame, state: dict, with_events: bool) -> None:
     if frame.any_ended:
         faded = {"color": to_rgba(style.ROUTE_COLOURS["transfer"], 0.35), "lw": 3 * u}
         rows.append(("stroke", faded, t("legend_ended", lang)))
-    if "cities" in state:
+    if any(spec.role == ROLE_CITIES for spec in specs.values()):
         city = {"marker": "o", "markersize": 3.6 * u, "markerfacecolor": style.LAND}
         rows.append(("marker", city, t("legend_city", lang)))
     if with_events:
@@ -52,17 +56,19 @@ def draw(frame: Frame, state: dict, with_events: bool) -> None:
     _box(frame, rows)
 
 
-def entries(state: dict, view: View, lang: str) -> list[style.LegendEntry]:
+def entries(
+    state: dict, view: View, lang: str, line_styles: dict[str, str | None]
+) -> list[style.LegendEntry]:
     """:func:`layers.style.legend_entries` of the features inside ``view``, cached per set of
     layer slices shown and view."""
     slices = tuple(state.values())
-    key = (tuple(id(f) for f in slices), view, lang)
+    key = (tuple(id(f) for f in slices), view, lang, tuple(sorted(line_styles.items())))
     hit = _LEGENDS.get(key)
     if hit is None or any(a is not b for a, b in zip(hit[0], slices, strict=True)):
         if len(_LEGENDS) > 256:
             _LEGENDS.clear()
         seen = {layer_id: in_view(frame, view) for layer_id, frame in state.items()}
-        hit = _LEGENDS[key] = (slices, style.legend_entries(seen, lang))
+        hit = _LEGENDS[key] = (slices, style.legend_entries(seen, lang, line_styles))
     return hit[1]
 
 

@@ -30,7 +30,7 @@ _SCAFFOLDS = ByIdentity(6)  # base map slice → figure with what does not chang
 
 def scaffold_for(atlas: Atlas, view: View, lang: str, day: dt.date) -> Scaffold:
     """The cached scaffold of this view, language and base map."""
-    basemap = atlas.layers.get("basemap")
+    basemap = atlas.base_layer()
     base = basemap.on(day) if basemap is not None else None
     key = (view, lang, fonts.chain())
     return _SCAFFOLDS.get(base, key, lambda: Scaffold(view, lang, base))
