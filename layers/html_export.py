@@ -34,8 +34,6 @@ from layers.i18n import format_date, normalise_language, t
 from layers.map_access import MapAccess
 from layers.map_elements import AtlasHead
 from layers.map_features import (
-    EVENT_WINDOW_DAYS,
-    PLANNED_DASH,
     REGION,
     area_feature,
     event_feature,
@@ -51,7 +49,7 @@ from layers.map_features import (
 from layers.model import ATLAS_END, ATLAS_START, DEFAULT_DATE, Atlas, route_fade_days
 from layers.render import PANES
 from layers.static import EVENTS, check_layers
-from layers.style import LegendEntry, legend_entries, legend_order
+from layers.style import EVENT_WINDOW_DAYS, PLANNED_DASH, LegendEntry, legend_entries, legend_order
 from layers.temporal import OPEN_END
 from layers.urlstate import MAX_ZOOM, MIN_ZOOM
 

@@ -46,7 +46,15 @@ from layers.map_features import (
     route_features,
 )
 from layers.model import Atlas, LayerSpec, snapshot
-from layers.style import GRATICULE_STYLE, LAND, LAND_STYLE, TEXT, LegendEntry, legend_entries
+from layers.style import (
+    GRATICULE_STYLE,
+    LAND,
+    LAND_STYLE,
+    PLANNED_DASH,
+    TEXT,
+    LegendEntry,
+    legend_entries,
+)
 from layers.urlstate import EVENTS_ID, MAX_ZOOM, MIN_ZOOM
 from layers.validate import ROLE_BASE
 
@@ -265,7 +273,7 @@ def legend_box_html(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str)
     moving = [shot[s.id] for s in specs if s.moving_front]
     if any(not axes.empty and has_planned_part(axes, day) for axes in moving):
         label = t("legend_ahead", lang)
-        entries.append(LegendEntry("axis:planned", label, "line", TEXT, TEXT, dash="1 4"))
+        entries.append(LegendEntry("axis:planned", label, "line", TEXT, TEXT, dash=PLANNED_DASH))
     if EVENTS_ID in layer_ids and nearby_events(atlas, day):
         for fill, key in ((TEXT, "legend_event_today"), (LAND, "legend_event_near")):
             entries.append(LegendEntry(key, t(key, lang), "point", fill, TEXT))

@@ -151,6 +151,36 @@ class LineStyle:
 
 
 RAILWAY_STYLE = LineStyle(ROUTE_COLOURS["railway"], 1.6, 0.8, "6 3", arrows=False)
+USER_LINE = LineStyle(UNKNOWN_COLOUR, 3.0, 0.9, arrows=False)  # uploaded lines, neutral
+# The stretch of an August 1945 axis not reached yet: dotted, thinner, a little faded.
+PLANNED_DASH = "1 7"
+PLANNED_OPACITY = 0.85
+PLANNED_MIN_WEIGHT = 1.5
+
+# Symbols, in Leaflet pixels (the images scale them by layers.static.strokes.PX).
+CITY_RADIUS = {1: 4.5, 2: 3.5, 3: 2.8}  # by rank, 1 = largest
+CAPITAL_EXTRA_RADIUS = 1.0  # a capital's dot is this much larger
+CITY_OUTLINE = 1.2
+EVENT_RADIUS = {1: 9.0, 2: 6.5, 3: 5.0}  # by importance, 1 = most important
+EVENT_OUTLINE = 1.6
+EVENT_STAR_SIZE = {1: 12.0, 2: 10.0, 3: 8.5}  # the images' event stars, points, by importance
+UNCERTAIN_DASH = "3 3"  # an event marker when every event at the place is uncertain
+# Events shown: the live map and the HTML atlas, those within this many days of the date;
+# the images, those of the date and of this many days before it.
+EVENT_WINDOW_DAYS = 30
+IMAGE_EVENT_DAYS = 14
+
+
+def planned_style(line: LineStyle) -> LineStyle:
+    """How the part of ``line`` still ahead (an axis not reached yet) is drawn."""
+    weight = max(PLANNED_MIN_WEIGHT, line.weight / 3)
+    return LineStyle(line.colour, weight, PLANNED_OPACITY, PLANNED_DASH, arrows=False)
+
+
+def city_radius(rank: object, capital: bool = False) -> float:
+    """A city dot's radius in pixels by rank (the smallest when unknown)."""
+    base = CITY_RADIUS[rank] if rank in CITY_RADIUS else CITY_RADIUS[3]
+    return base + (CAPITAL_EXTRA_RADIUS if capital else 0.0)
 
 
 @dataclass(frozen=True)

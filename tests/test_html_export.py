@@ -136,7 +136,7 @@ def test_look_carries_the_style_constants(page_html):
     assert shipped["graticule"] == style.GRATICULE_STYLE == render.GRATICULE_STYLE
     assert shipped["graticule"]["dashArray"] == "3 4"
     assert shipped["outsideScope"] == style.OUTSIDE_SCOPE_STYLE.leaflet()
-    assert shipped["eventWindowDays"] == map_features.EVENT_WINDOW_DAYS
+    assert shipped["eventWindowDays"] == style.EVENT_WINDOW_DAYS
     assert shipped["panes"] == {k: list(v) for k, v in render.PANES.items()}
     assert shipped["zoom"] == {"min": urlstate.MIN_ZOOM, "max": urlstate.MAX_ZOOM, "snap": 0.5}
 
@@ -156,15 +156,15 @@ def test_features_are_drawn_as_on_the_live_map(atlas, page_html):
     assert record["until"] == props["valid_to"]
     # cities: the live map's radii and label classes
     radii = {f["p"]["r"] for r in records_of(data, "cities") for f in r["states"][0][1]}
-    allowed = set(map_features.CITY_RADIUS.values())
+    allowed = set(style.CITY_RADIUS.values())
     assert radii <= allowed | {r + 1.0 for r in allowed}
     # an August 1945 axis: one state per waypoint reached, dotted beyond as on the live map
     axis = records_of(data, "august_storm")[0]
     assert len(axis["states"]) > 2
     dashes = {f["p"]["s"].get("dashArray") for f in axis["states"][0][1] if "s" in f["p"]}
-    assert map_features.PLANNED_DASH in dashes
+    assert style.PLANNED_DASH in dashes
     last = axis["states"][-1][1]
-    assert map_features.PLANNED_DASH not in {f["p"].get("s", {}).get("dashArray") for f in last}
+    assert style.PLANNED_DASH not in {f["p"].get("s", {}).get("dashArray") for f in last}
     # ended troop movements: a faded state from their end, shown until the grace period ends
     transfers = [r for r in records_of(data, "siberian_transfers") if r["until"]]
     faded = transfers[0]["states"][-1]
@@ -179,7 +179,7 @@ def test_events_carry_the_live_map_markers(atlas, page_html):
     event = next(e for e in data["events"] if e["id"] == "ev_1941_04_13_pact_signed")
     assert event["marker"]["on"]["s"]["fillColor"] == style.TEXT
     assert event["marker"]["near"]["s"]["fillColor"] == style.LAND
-    assert event["marker"]["on"]["r"] in map_features.EVENT_RADIUS.values()
+    assert event["marker"]["on"]["r"] in style.EVENT_RADIUS.values()
 
 
 def test_legend_rows_by_layer_and_date(page_html):
@@ -300,5 +300,5 @@ def test_an_uploaded_layer_is_drawn_as_in_the_app(atlas):
     record = records_of(data, layer.spec.id)[0]
     assert (record["from"], record["until"]) == ("1941-01-01", "1942-01-01")
     shown = record["states"][0][1][0]["p"]
-    assert shown["s"] == map_features.USER_LINE.leaflet()  # the neutral colour of uploads
+    assert shown["s"] == style.USER_LINE.leaflet()  # the neutral colour of uploads
     assert "My &lt;b&gt;line&lt;/b&gt;" in shown["t"]

@@ -16,7 +16,6 @@ from layers.arrows import arrows_along, bearing, mercator
 from layers.loading import build_layer, load_atlas
 from layers.map_elements import AtlasGeoJson, MapBox, script_json
 from layers.map_features import (
-    PLANNED_DASH,
     feature_rows,
     label_point,
     map_name,
@@ -33,7 +32,7 @@ from layers.render import (
     layer_group,
     legend_box_html,
 )
-from layers.style import TEXT, route_style, territory_style
+from layers.style import PLANNED_DASH, TEXT, route_style, territory_style
 from layers.user_layers import read_upload, with_user_layers
 
 D = dt.date.fromisoformat

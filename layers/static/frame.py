@@ -144,7 +144,7 @@ class Frame:
             rank = whole(props.get("rank"), 3)
             x, y = (float(v) for v in project(geom.x, geom.y))
             capital = text(props.get("capital_of")) is not None
-            size = (4.2 if rank == 1 else 3.2) * self.u
+            size = 2 * style.city_radius(rank, capital) * PX * self.u  # diameter
             face = style.TEXT if capital else style.LAND
             self._marker(x, y, "s" if capital else "o", size, face, 0.8, zorder=8)
             if rank <= max_rank:
@@ -166,7 +166,7 @@ class Frame:
         for (lon, lat), group, ongoing in shown:
             latest = max(group, key=lambda p: p["date"])
             importance = min(whole(p.get("importance"), 3) for p in group)
-            size = {1: 12.0, 2: 10.0}.get(importance, 8.5) * self.u
+            size = style.EVENT_STAR_SIZE.get(importance, style.EVENT_STAR_SIZE[3]) * self.u
             x, y = (float(v) for v in project(lon, lat))
             face = style.TEXT if ongoing else style.LAND
             self._marker(x, y, "*", size, face, 0.7, zorder=7.5)

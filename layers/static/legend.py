@@ -17,10 +17,9 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 from layers import style
 from layers.i18n import t
 from layers.static.cache import ByIdentity
-from layers.static.features import EVENT_DAYS
 from layers.static.labels import Labels, label_size
 from layers.static.strokes import PX, dashes
-from layers.validate import ROLE_CITIES
+from layers.validate import LINE_ROUTE, ROLE_CITIES
 
 if TYPE_CHECKING:
     from layers.model import LayerSpec
@@ -41,18 +40,20 @@ def draw(frame: Frame, state: dict, specs: dict[str, LayerSpec], with_events: bo
     for entry in entries(state, frame.view, lang, line_styles):
         rows.append((entry.kind, {"entry": entry}, entry.label))
     if frame.any_ahead:
-        colour = style.ROUTE_COLOURS["transbaikal"]
-        dots = {"color": colour, "lw": 1.6 * u, "linestyle": (0, (0.1, 3.0 * u))}
+        ahead = style.planned_style(style.route_style(LINE_ROUTE, {"front": "transbaikal"}))
+        colour = to_rgba(ahead.colour, ahead.opacity)
+        dots = {"color": colour, "lw": ahead.weight * PX * u, "linestyle": dashes(ahead.dash, u)}
         rows.append(("stroke", dots, t("legend_ahead", lang)))
     if frame.any_ended:
         faded = {"color": to_rgba(style.ROUTE_COLOURS["transfer"], 0.35), "lw": 3 * u}
         rows.append(("stroke", faded, t("legend_ended", lang)))
     if any(spec.role == ROLE_CITIES for spec in specs.values()):
-        city = {"marker": "o", "markersize": 3.6 * u, "markerfacecolor": style.LAND}
+        size = 2 * style.city_radius(2) * PX * u
+        city = {"marker": "o", "markersize": size, "markerfacecolor": style.LAND}
         rows.append(("marker", city, t("legend_city", lang)))
     if with_events:
         star = {"marker": "*", "markersize": 9 * u, "markerfacecolor": style.TEXT}
-        rows.append(("marker", star, t("legend_event", lang, days=EVENT_DAYS)))
+        rows.append(("marker", star, t("legend_event", lang, days=style.IMAGE_EVENT_DAYS)))
     _box(frame, rows)
 
 
