@@ -45,7 +45,7 @@ def load_atlas(folder: Path | None = None) -> Atlas:
         layers[spec.id] = layer
     if events is None:
         events = empty_frame()
-    return Atlas(layers=layers, events=events, problems=tuple(problems))
+    return Atlas(layers=layers, events=events, problems=tuple(problems), source=str(folder))
 
 
 def build_layer(

@@ -61,6 +61,7 @@ class Layer:
     frame: gpd.GeoDataFrame
     index: TemporalIndex
     problems: tuple[Problem, ...] = ()
+    checksum: str = ""  # an upload's: the SHA-256 of the file it was read from
     _slices: LRU = field(default_factory=lambda: LRU(MAX_SLICES), repr=False, compare=False)
 
     def on(self, day: dt.date) -> gpd.GeoDataFrame:
@@ -89,6 +90,7 @@ class Atlas:
     events: gpd.GeoDataFrame
     problems: tuple[Problem, ...] = ()
     user_layer_ids: frozenset[str] = field(default_factory=frozenset)
+    source: str = ""  # names the data: the folder loaded, then each upload's id and checksum
 
     def specs(self) -> list[LayerSpec]:
         """Catalogue entries in draw order (events excluded: they are not drawn as a layer)."""

@@ -20,7 +20,9 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import folium
 import shapely
@@ -45,7 +47,7 @@ from layers.map_features import (
     point_feature,
     route_features,
 )
-from layers.model import Atlas, LayerSpec, snapshot
+from layers.model import Atlas, LayerSpec, snapshot, state_key
 from layers.style import (
     GRATICULE_STYLE,
     LAND,
@@ -62,6 +64,7 @@ LEAFLET_ASSETS = "/app/static/vendor/leaflet"  # Streamlit static serving of sta
 DEFAULT_CENTER = (41.0, 111.0)
 DEFAULT_ZOOM = 4
 STORED_KINDS = ("base", "territory", "line")
+OVERLAY = "overlay"  # the feature group of the legend and the date
 PANES = {  # one Leaflet pane per kind of layer keeps the drawing order (pane, z-index)
     "territory": ("atlas-territory", 410),
     "name": ("atlas-names", 415),
@@ -178,6 +181,38 @@ def base_map(
     return m
 
 
+def map_groups(
+    atlas: Atlas,
+    day: dt.date,
+    layer_ids: list[str],
+    lang: str = "en",
+    store: GeometryStore | None = None,
+) -> list[tuple[tuple, Callable[[], AtlasGroup]]]:
+    """The map's feature groups on ``day`` in order, each as ``(cache key, build)``: the
+    layers in draw order, the events, the overlay (legend and date). The app
+    (:mod:`atlas_app.mapview`) and :func:`date_groups` both draw these.
+
+    A key starts with the group's name (layer id, :data:`EVENTS_ID` or :data:`OVERLAY`) and
+    holds everything the group depends on besides the atlas and ``store``: equal keys, equal
+    groups (:func:`uses_uploads` says which keys also depend on the session's uploads).
+    """
+    groups: list[tuple[tuple, Callable[[], AtlasGroup]]] = []
+    for spec in drawn_specs(atlas, layer_ids):
+        key = (spec.id, lang, state_key(atlas, day, [spec.id]))
+        groups.append((key, partial(layer_group, atlas, spec.id, day, lang, store)))
+    if EVENTS_ID in layer_ids:
+        groups.append(((EVENTS_ID, lang, day), partial(events_group, atlas, day, lang, store)))
+    overlay = partial(overlay_group, atlas, day, list(layer_ids), lang)
+    groups.append(((OVERLAY, lang, day, tuple(layer_ids)), overlay))
+    return groups
+
+
+def uses_uploads(atlas: Atlas, key: tuple) -> bool:
+    """True when the group of ``key`` (from :func:`map_groups`) depends on the uploaded
+    layers: an uploaded layer's, or the overlay while there are uploads (their legend)."""
+    return key[0] in atlas.user_layer_ids or (key[0] == OVERLAY and bool(atlas.user_layer_ids))
+
+
 def date_groups(
     atlas: Atlas,
     day: dt.date,
@@ -185,14 +220,8 @@ def date_groups(
     lang: str = "en",
     store: GeometryStore | None = None,
 ) -> list[AtlasGroup]:
-    """Every feature group of the map on ``day``: layers in draw order, events, legend."""
-    groups = [
-        layer_group(atlas, spec.id, day, lang, store) for spec in drawn_specs(atlas, layer_ids)
-    ]
-    if EVENTS_ID in layer_ids:
-        groups.append(events_group(atlas, day, lang, store))
-    groups.append(overlay_group(atlas, day, layer_ids, lang))
-    return groups
+    """Every feature group of the map on ``day`` (:func:`map_groups`), built."""
+    return [build() for _, build in map_groups(atlas, day, layer_ids, lang, store)]
 
 
 def drawn_specs(atlas: Atlas, layer_ids: list[str]) -> list[LayerSpec]:
@@ -257,7 +286,7 @@ def events_group(
 
 def overlay_group(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str = "en") -> AtlasGroup:
     """The legend (only what is drawn on ``day``) and the date, as boxes on the map."""
-    group = AtlasGroup(name="overlay")
+    group = AtlasGroup(name=OVERLAY)
     legend = legend_box_html(atlas, day, layer_ids, lang)
     MapBox(legend, "bottomright", "atlas-legend-box").add_to(group)
     date_html = f"{escape(format_date(day, lang))}<small>{escape(t('app_short', lang))}</small>"

@@ -13,6 +13,7 @@ from shapely.geometry import Point, box
 
 from layers import render
 from layers.arrows import arrows_along, bearing, mercator
+from layers.eventtext import escape
 from layers.loading import build_layer, load_atlas
 from layers.map_elements import AtlasGeoJson, MapBox, script_json
 from layers.map_features import (
@@ -22,7 +23,7 @@ from layers.map_features import (
     name_feature,
     nearby_events,
 )
-from layers.model import Atlas, LayerSpec
+from layers.model import ATLAS_END, ATLAS_START, Atlas, LayerSpec
 from layers.render import (
     GeometryStore,
     base_map,
@@ -423,3 +424,55 @@ def test_special_layers_are_found_by_their_flags_not_their_ids(atlas):
     assert len(drawn) == 3  # land, land outside the scope, graticule
     image = render_image(other, day, other_ids, width=480, height=300, dpi=72)
     assert image == render_image(atlas, day, ids, width=480, height=300, dpi=72)
+
+
+def drawn(group) -> list[tuple]:
+    """What a feature group draws: each element's features and options, or box."""
+    found = []
+    for child in group._children.values():
+        if isinstance(child, AtlasGeoJson):
+            found.append(("geojson", child.data_json, child.options_json))
+        elif isinstance(child, MapBox):
+            found.append(("box", child.html, child.position, child.css_class))
+        else:
+            found.append(("other", type(child).__name__))
+    return found
+
+
+def test_the_app_draws_every_group_of_map_groups_in_order(atlas):
+    """The app's map path (mapview._group_scripts) sends one script per group: every drawn
+    layer, the events of the date and the legend; none dropped, none added."""
+    from atlas_app import mapcomponent, mapview
+
+    day, ids = D("1945-08-09"), [*atlas.default_layer_ids(), render.EVENTS_ID]
+    scripts = mapview._group_scripts(atlas, day, ids, "en", None)
+    groups = render.map_groups(atlas, day, ids, "en", None)
+    drawn_ids = [s.id for s in render.drawn_specs(atlas, ids)]
+    assert [key[0] for key, _ in groups] == [*drawn_ids, render.EVENTS_ID, render.OVERLAY]
+    assert scripts == [mapcomponent.group_script(build(), i) for i, (_, build) in enumerate(groups)]
+    assert len(scripts) == len(drawn_ids) + 2
+    events = nearby_events(atlas, day)
+    assert events
+    for event in events:  # the events group reaches the app
+        assert script_json(escape(event["title_en"]))[1:-1] in scripts[len(drawn_ids)]
+    assert "atlas-legend-box" in scripts[-1] and "atlas-date-box" in scripts[-1]
+    for layer_id, script in zip(drawn_ids, scripts, strict=False):
+        assert f"feature_group_{drawn_ids.index(layer_id)}" in script
+
+
+def test_equal_cache_keys_draw_identical_groups_over_the_whole_period(atlas):
+    """Every fifth day of the atlas: groups with the same key in map_groups draw the same."""
+    ids = [*atlas.default_layer_ids(), render.EVENTS_ID]
+    seen: dict[tuple, list] = {}
+    shared = 0
+    day = ATLAS_START
+    while day <= ATLAS_END:
+        for key, build in render.map_groups(atlas, day, ids, "en"):
+            shown = drawn(build())
+            if key in seen:
+                assert shown == seen[key], (key, day)
+                shared += 1
+            else:
+                seen[key] = shown
+        day += dt.timedelta(days=5)
+    assert shared > len(seen)  # most groups are shared between dates
