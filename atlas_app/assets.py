@@ -23,6 +23,9 @@ from layers.render import LEAFLET_ASSETS, GeometryStore, base_map, geometry_bund
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_VENDOR = ROOT / "static" / "vendor"
 STATIC_URL = LEAFLET_ASSETS.removesuffix("/leaflet")  # Streamlit serves static/ at /app/static
+# How Streamlit's caches key an atlas and a geometry store: by the data the atlas was read
+# from (its folder and each upload's checksum) and by the store's URL (named by its content).
+HASH_FUNCS = {Atlas: lambda atlas: atlas.source, GeometryStore: lambda store: store.url}
 
 
 @st.cache_resource(show_spinner=f"{t('loading', 'en')} / {t('loading', 'fr')}")  # no lang yet

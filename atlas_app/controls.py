@@ -8,6 +8,7 @@ import datetime as dt
 import streamlit as st
 
 from atlas_app import page, session
+from layers import render
 from layers.i18n import format_date, localised, t
 from layers.loading import geodata_folder
 from layers.map_features import feature_rows
@@ -47,7 +48,7 @@ def sidebar(atlas: Atlas, lang: str) -> None:
     """Layer toggles (catalogue titles in the language) and the base map choice."""
     side = st.sidebar
     side.subheader(t("layers", lang))
-    order = [s.id for s in atlas.specs() if s.kind != "base"] + [EVENTS_ID]
+    order = [s.id for s in render.drawn_specs(atlas, list(atlas.layers))] + [EVENTS_ID]
     titles = {s.id: s.title(lang) for s in atlas.specs()} | {EVENTS_ID: t("events_layer", lang)}
     for layer_id in order:
         key = f"w_layer_{layer_id}"

@@ -1,32 +1,25 @@
 """The Export panel: an image of the current view, a timelapse, a standalone HTML atlas.
 
-The renderers are imported when used, so the page works while one is missing or broken.
-Nothing is rendered until asked: the files are made on "Render" and kept for download.
+Formats, renderers, MIME types, extensions and limits come from the command line's registry
+(:data:`layers.export.EXPORTS`). The renderers are imported when used, so the page works
+while one is missing or broken. Nothing is rendered until asked: the files are made on
+"Render" and kept for download.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import shutil
 
 import streamlit as st
 
 from atlas_app import session
 from atlas_app.page import plain
+from layers.export import ANIMATION, EXPORTS, HTML, IMAGE, MIN_SIDE, STEPS, formats
 from layers.i18n import NNBSP, decimal, t
 from layers.model import ATLAS_END, ATLAS_START, Atlas
 
 RESULT = "atlas_export_result"
 DPIS = (72, 100, 150, 200, 300)
-MIMES = {
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "pdf": "application/pdf",
-    "gif": "image/gif",
-    "mp4": "video/mp4",
-    "html": "text/html",
-}
 
 
 OPEN = "export_open"  # the expander's state: its widgets exist only while it is open
@@ -79,13 +72,14 @@ def bounds_text(bounds: tuple[float, float, float, float], lang: str) -> str:
 def image_tab(atlas: Atlas, lang: str) -> None:
     fmt_col, width_col, height_col, dpi_col = st.columns(4)
     fmt = fmt_col.radio(
-        t("export_format", lang), ("png", "svg", "pdf"), format_func=str.upper, key="image_fmt"
+        t("export_format", lang), formats(IMAGE), format_func=str.upper, key="image_fmt"
     )
+    side = EXPORTS[fmt].max_side
     width = width_col.number_input(
-        t("export_width", lang), 200, 6000, 1600, step=100, key="image_width"
+        t("export_width", lang), MIN_SIDE, side, 1600, step=100, key="image_width"
     )
     height = height_col.number_input(
-        t("export_height", lang), 200, 6000, 1000, step=100, key="image_height"
+        t("export_height", lang), MIN_SIDE, side, 1000, step=100, key="image_height"
     )
     dpi = dpi_col.select_slider(t("export_dpi", lang), DPIS, value=150, key="image_dpi")
     bounds = export_bounds()
@@ -97,9 +91,8 @@ def image_tab(atlas: Atlas, lang: str) -> None:
         day = st.session_state[session.DATE]
         _run(
             "image",
-            "layers.static",
-            "render_image",
-            f"atlas_{day}_{lang}.{fmt}",
+            fmt,
+            f"atlas_{day}_{lang}",
             lang,
             atlas,
             day,
@@ -126,16 +119,16 @@ def timelapse_tab(atlas: Atlas, lang: str) -> None:
     )
     step = step_col.radio(
         t("export_step", lang),
-        ("day", "week", "month"),
-        index=1,
+        STEPS,
+        index=STEPS.index("week"),
         format_func=lambda s: t(f"step_{s}", lang),
         key="timelapse_step",
     )
-    formats = ("gif", "mp4") if shutil.which("ffmpeg") else ("gif",)
+    offered = [name for name in formats(ANIMATION) if EXPORTS[name].available()]
     fmt = fmt_col.radio(
-        t("export_format", lang), formats, format_func=str.upper, key="timelapse_fmt"
+        t("export_format", lang), offered, format_func=str.upper, key="timelapse_fmt"
     )
-    if len(formats) == 1:
+    if len(offered) < len(formats(ANIMATION)):
         fmt_col.caption(t("export_no_ffmpeg", lang))
     if st.button(t("export_render", lang), key="export_timelapse"):
         if end <= start:
@@ -148,9 +141,8 @@ def timelapse_tab(atlas: Atlas, lang: str) -> None:
 
             _run(
                 "timelapse",
-                "layers.timelapse",
-                "render_timelapse",
-                f"atlas_{start}_{end}_{step}_{lang}.{fmt}",
+                fmt,
+                f"atlas_{start}_{end}_{step}_{lang}",
                 lang,
                 atlas,
                 start,
@@ -171,9 +163,8 @@ def html_tab(atlas: Atlas, lang: str) -> None:
     if st.button(t("export_render", lang), key="export_html"):
         _run(
             "html",
-            "layers.html_export",
-            "standalone_html",
-            f"neutrality_pact_atlas_{lang}.html",
+            formats(HTML)[0],
+            f"neutrality_pact_atlas_{lang}",
             lang,
             atlas,
             lang=lang,
@@ -187,12 +178,14 @@ def _layer_ids(atlas: Atlas) -> list[str]:
     return [i for i in st.session_state[session.LAYERS] if i in known]
 
 
-def _run(kind: str, module: str, function: str, file_name: str, ui_lang: str, /, *args, **kwargs):
-    """Call a renderer (imported now), keep its output for the download button."""
+def _run(kind: str, fmt: str, stem: str, ui_lang: str, /, *args, **kwargs):
+    """Call the renderer of ``fmt`` (imported now), keep its output for the download button
+    as ``stem`` with the format's extension."""
+    export = EXPORTS[fmt]
     try:
-        render = getattr(importlib.import_module(module), function)
+        render = export.render_function()
     except (ImportError, AttributeError) as exc:
-        st.info(t("export_unavailable", ui_lang, error=f"{module}.{function}: {exc}"))
+        st.info(t("export_unavailable", ui_lang, error=f"{export.renderer}: {exc}"))
         return
     try:
         with st.spinner(t("export_render", ui_lang) + "…"):
@@ -203,19 +196,19 @@ def _run(kind: str, module: str, function: str, file_name: str, ui_lang: str, /,
     if isinstance(data, str):
         data = data.encode("utf-8")
     results = st.session_state.setdefault(RESULT, {})
-    results[kind] = (file_name, data)
+    results[kind] = (f"{stem}.{export.extension}", data, export.mime)
 
 
 def _download(kind: str, lang: str) -> None:
     result = st.session_state.get(RESULT, {}).get(kind)
     if result is None:
         return
-    file_name, data = result
+    file_name, data, mime = result
     st.download_button(
         t("export_download", lang, name=file_name),
         data=data,
         file_name=file_name,
-        mime=MIMES.get(file_name.rsplit(".", 1)[-1], "application/octet-stream"),
+        mime=mime,
         key=f"download_{kind}",
         on_click="ignore",
     )

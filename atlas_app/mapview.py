@@ -10,76 +10,58 @@ stays where the user left it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import streamlit as st
 
 from atlas_app import assets, mapcomponent, session
+from atlas_app.assets import HASH_FUNCS
 from layers import render
 from layers.loading import geodata_folder
-from layers.model import Atlas, state_key
+from layers.map_elements import AtlasGroup
+from layers.model import Atlas
 
 MAP_HEIGHT = 700  # the main page's CSS makes the map fill the window
 RETURNED = ["bounds", "zoom", "center"]  # for the link's view and the export's area
 MOUNT_VIEW = "_atlas_mount_view"
 
 
-@st.cache_resource(max_entries=12, show_spinner=False)
-def mounted_map(_atlas: Atlas, _store, token: str, lang: str, basemap: str, sync: bool = False):
-    """The date-independent map for a language and base (``token`` names atlas and store);
-    ``sync``: it pans and zooms with the page's other synchronised maps."""
-    return mapcomponent.mount(render.base_map(_atlas, lang, basemap, store=_store, sync=sync))
-
-
-@st.cache_resource(max_entries=3000, show_spinner=False)
-def _layer_script(
-    _atlas: Atlas, _store, _day: dt.date, token: str, key: tuple, lang: str, slot: int
+@st.cache_resource(max_entries=12, show_spinner=False, hash_funcs=HASH_FUNCS)
+def mounted_map(
+    atlas: Atlas, store: render.GeometryStore | None, lang: str, basemap: str, sync: bool = False
 ):
-    """A shipped layer's group script, made once per state (equal ``key``: identical group)."""
-    group = render.layer_group(_atlas, key[0][0], _day, lang, _store)
-    return mapcomponent.group_script(group, slot)
+    """The date-independent map for a language and base; ``sync``: it pans and zooms with
+    the page's other synchronised maps."""
+    return mapcomponent.mount(render.base_map(atlas, lang, basemap, store=store, sync=sync))
 
 
-@st.cache_resource(max_entries=1000, show_spinner=False)
-def _events_script(_atlas: Atlas, _store, token: str, day: dt.date, lang: str, slot: int):
-    return mapcomponent.group_script(render.events_group(_atlas, day, lang, _store), slot)
+@st.cache_resource(max_entries=4000, show_spinner=False, hash_funcs=HASH_FUNCS)
+def _group_script(
+    atlas: Atlas,
+    store: render.GeometryStore | None,
+    key: tuple,
+    slot: int,
+    _build: Callable[[], AtlasGroup],
+) -> str:
+    """A group's script, made once per key and slot (equal keys: identical groups)."""
+    return mapcomponent.group_script(_build(), slot)
 
 
-@st.cache_resource(max_entries=1000, show_spinner=False)
-def _overlay_script(_atlas: Atlas, token: str, day: dt.date, ids: tuple, lang: str, slot: int):
-    return mapcomponent.group_script(render.overlay_group(_atlas, day, list(ids), lang), slot)
-
-
-def _group_scripts(
-    atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str, store, shipped: str
-) -> list[str]:
-    """The feature groups of ``day`` as scripts, each made once per state and slot. What
-    depends on this session's uploads is kept in a bounded cache of the session."""
-    user_scripts = session.session_cache("_user_group_scripts")
-    token = session.atlas_token() if atlas.user_layer_ids else ""
+def _group_scripts(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str, store) -> list[str]:
+    """The feature groups of ``day`` (:func:`layers.render.map_groups`) as scripts, each made
+    once per key and slot. What depends on this session's uploads is kept in a bounded cache
+    of the session."""
     scripts = []
-    for spec in render.drawn_specs(atlas, layer_ids):
-        key, slot = state_key(atlas, day, [spec.id]), len(scripts)
-        if spec.id in atlas.user_layer_ids:
-            cache_key = (token, key, lang, slot)
-            script = user_scripts.get(cache_key)
-            if script is None:
-                group = render.layer_group(atlas, spec.id, day, lang, store)
-                script = user_scripts.put(cache_key, mapcomponent.group_script(group, slot))
-            scripts.append(script)
-        else:
-            scripts.append(_layer_script(atlas, store, day, shipped, key, lang, slot))
-    if render.EVENTS_ID in layer_ids:
-        scripts.append(_events_script(atlas, store, shipped, day, lang, len(scripts)))
-    slot, ids = len(scripts), tuple(layer_ids)
-    if atlas.user_layer_ids:
-        cache_key = ("overlay", token, day, ids, lang, slot)
+    for slot, (key, build) in enumerate(render.map_groups(atlas, day, layer_ids, lang, store)):
+        if not render.uses_uploads(atlas, key):
+            scripts.append(_group_script(atlas, store, key, slot, build))
+            continue
+        user_scripts = session.session_cache("_user_group_scripts")
+        cache_key = (atlas.source, store.url if store else None, key, slot)
         script = user_scripts.get(cache_key)
         if script is None:
-            group = render.overlay_group(atlas, day, list(ids), lang)
-            script = user_scripts.put(cache_key, mapcomponent.group_script(group, slot))
+            script = user_scripts.put(cache_key, mapcomponent.group_script(build(), slot))
         scripts.append(script)
-    else:
-        scripts.append(_overlay_script(atlas, shipped, day, ids, lang, slot))
     return scripts
 
 
@@ -99,23 +81,16 @@ def show_map(
     """Draw the map; ``view`` (lat, lon, zoom) is applied once when the map mounts (without
     one, the map fits the atlas's region); ``sync``: pans and zooms with the page's other
     synchronised maps."""
-    store, shipped = _shipped()
+    store = assets.geometry_store(str(geodata_folder()))
     return mapcomponent.map_component(
-        mounted_map(atlas, store, shipped, lang, basemap, sync),
-        _group_scripts(atlas, day, layer_ids, lang, store, shipped),
+        mounted_map(atlas, store, lang, basemap, sync),
+        _group_scripts(atlas, day, layer_ids, lang, store),
         key=key,
         height=height,
         returned_objects=RETURNED if returned is None else returned,
         center=(view[0], view[1]) if view else None,
         zoom=view[2] if view else None,
     )
-
-
-def _shipped() -> tuple[render.GeometryStore | None, str]:
-    """The geometry store, and a token naming the shipped data and store (for cache keys)."""
-    folder = str(geodata_folder())
-    store = assets.geometry_store(folder)
-    return store, f"{folder}|{store.url if store else ''}"
 
 
 def mount_view() -> tuple[float, float, int] | None:

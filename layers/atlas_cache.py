@@ -31,7 +31,7 @@ import shutil
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
@@ -89,7 +89,8 @@ def load_atlas_cached(folder: Path | None = None, cache: Path | None = None) -> 
     code and library set exists, else loaded and written there (``cache``: default
     :func:`cache_folder`)."""
     folder = geodata_folder() if folder is None else Path(folder)
-    return cached("atlas", lambda: load_atlas(folder), folder, encode_atlas, decode_atlas, cache)
+    atlas = cached("atlas", lambda: load_atlas(folder), folder, encode_atlas, decode_atlas, cache)
+    return replace(atlas, source=str(folder))  # an entry may have been written for a copy
 
 
 def cached(

@@ -24,8 +24,6 @@ from layers import style
 from layers.html_parts import event_html, legend_row_html
 from layers.i18n import format_date, t
 from layers.map_features import (
-    EVENT_WINDOW_DAYS,
-    PLANNED_DASH,
     area_feature,
     event_feature,
     feature_rows,
@@ -40,7 +38,7 @@ from layers.map_features import (
 from layers.model import ATLAS_END, ATLAS_START, DEFAULT_DATE, Atlas, route_fade_days
 from layers.render import PANES, GeometryStore
 from layers.static import EVENTS, check_layers
-from layers.style import LegendEntry, legend_entries, legend_order
+from layers.style import EVENT_WINDOW_DAYS, PLANNED_DASH, LegendEntry, legend_entries, legend_order
 from layers.temporal import OPEN_END
 from layers.urlstate import MAX_ZOOM, MIN_ZOOM
 
@@ -144,7 +142,7 @@ def layer_records(
             features = [point_feature(props, geom, lang, user)]
             records.append(_with_states(record, [[record["from"], features]], PANES["point"]))
         elif kind == "route":
-            states = _route_states(layer_id, props, geom, fade, lang)
+            states = _route_states(layer.spec.line_style, props, geom, fade, lang)
             records.append(_with_states(record, states, PANES["route"]))
         elif kind == "territory":
             features = [area_feature(props, lang, shipped)]
@@ -153,7 +151,7 @@ def layer_records(
             if name is not None:
                 named.append((record, name, label_point(record["id"], geom)[2]))
         else:
-            features = [line_feature(layer_id, props, lang, shipped, user)]
+            features = [line_feature(layer.spec.line_style, props, lang, shipped, user)]
             records.append(_with_states(record, [[record["from"], features]], PANES["line"]))
     return records + _name_records(named)
 
@@ -197,7 +195,7 @@ def _holds(record: dict, day: str) -> bool:
     )
 
 
-def _route_states(layer_id: str, props: dict, geom, fade: int, lang: str) -> list[list]:
+def _route_states(line_style: str | None, props: dict, geom, fade: int, lang: str) -> list[list]:
     """A route on each day its drawing changes: its start, each waypoint reached, its end
     (faded while the live map keeps ended routes)."""
     first = props.get("valid_from")
@@ -211,10 +209,10 @@ def _route_states(layer_id: str, props: dict, geom, fade: int, lang: str) -> lis
                 days.add(day)
     states = []
     for day in sorted(days):
-        shown = route_features(layer_id, {**props, "ended": False}, geom, _day(day), lang)
+        shown = route_features(line_style, {**props, "ended": False}, geom, _day(day), lang)
         states.append([day, shown])
     if isinstance(last, str) and fade > 0:
-        ended = route_features(layer_id, {**props, "ended": True}, geom, _day(last), lang)
+        ended = route_features(line_style, {**props, "ended": True}, geom, _day(last), lang)
         states.append([last, ended])
     return states
 
@@ -337,11 +335,11 @@ def _layer_legend(
     while an August 1945 axis has a stretch to go)."""
     layer = atlas.layers[layer_id]
     frame = layer.on(day)
-    planned = bool(layer_id == "august_storm" and not frame.empty)
+    planned = bool(layer.spec.moving_front and not frame.empty)
     planned = planned and has_planned_part(frame, day)
     key = (layer_id, layer.index.epoch(day), planned)
     if key not in cache:
-        found = legend_entries({layer_id: frame}, lang)
+        found = legend_entries({layer_id: frame}, lang, {layer_id: layer.spec.line_style})
         if planned:
             found.append(
                 LegendEntry(

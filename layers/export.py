@@ -9,6 +9,10 @@
 The format follows the file's extension unless ``--format`` says otherwise. A bad argument
 prints one line to stderr and exits with status 2; nothing is written. The file is written
 to a temporary file beside it and renamed only once complete, so no partial file is left.
+
+:data:`EXPORTS` is the one list of formats, read by this command line and by the app's
+Export panel: each format's renderer, MIME type, file extension and limits. This module
+imports no renderer until one is used (the app reads the registry without matplotlib).
 """
 
 from __future__ import annotations
@@ -17,29 +21,88 @@ import argparse
 import contextlib
 import datetime as dt
 import glob
+import importlib
 import os
 import re
+import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from layers.i18n import LANGUAGES
-from layers.loading import load_atlas
 from layers.model import ATLAS_END, ATLAS_START
-from layers.static import (
-    ExportError,
-    check_bounds,
-    check_layers,
-    check_request,
-    render_image,
-)
-from layers.timelapse import STEPS, check_timelapse, render_timelapse
 
-IMAGE_FORMATS = ("png", "svg", "pdf")
-ANIMATION_FORMATS = ("gif", "mp4")
+IMAGE, ANIMATION, HTML = "image", "animation", "html"  # what a format exports
+# Limits of the images (each frame of an animation is one) and of the animations.
+MIN_SIDE, MAX_SIDE, MAX_PIXELS = 200, 8000, 40_000_000
+MIN_DPI, MAX_DPI = 50, 600
+MAX_FRAME_SIDE = 2400  # pixels: larger animations are better made as MP4 from images
+MAX_FRAMES = 400
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: what it exports (:data:`IMAGE`, :data:`ANIMATION` or :data:`HTML`),
+    its renderer (``module:function``, imported when used), MIME type, file extension and
+    limits (``None``: none), and the program it needs on ``PATH``, if any."""
+
+    name: str
+    kind: str
+    renderer: str
+    mime: str
+    extension: str
+    max_side: int | None = None
+    max_pixels: int | None = None
+    max_frames: int | None = None
+    needs: str | None = None
+
+    def render_function(self) -> Callable[..., bytes | str]:
+        """The renderer, imported now (ImportError or AttributeError if it is missing)."""
+        module, function = self.renderer.split(":")
+        return getattr(importlib.import_module(module), function)
+
+    def available(self) -> bool:
+        """True when the program the format needs (ffmpeg for MP4) is installed."""
+        return self.needs is None or shutil.which(self.needs) is not None
+
+
+_IMAGE = {"renderer": "layers.static:render_image", "max_side": MAX_SIDE, "max_pixels": MAX_PIXELS}
+_ANIMATION = {
+    "renderer": "layers.timelapse:render_timelapse",
+    "max_side": MAX_FRAME_SIDE,
+    "max_pixels": MAX_PIXELS,
+    "max_frames": MAX_FRAMES,
+}
+EXPORTS = {
+    f.name: f
+    for f in (
+        ExportFormat("png", IMAGE, mime="image/png", extension="png", **_IMAGE),
+        ExportFormat("svg", IMAGE, mime="image/svg+xml", extension="svg", **_IMAGE),
+        ExportFormat("pdf", IMAGE, mime="application/pdf", extension="pdf", **_IMAGE),
+        ExportFormat("gif", ANIMATION, mime="image/gif", extension="gif", **_ANIMATION),
+        ExportFormat(
+            "mp4", ANIMATION, mime="video/mp4", extension="mp4", needs="ffmpeg", **_ANIMATION
+        ),
+        ExportFormat(
+            "html",
+            HTML,
+            renderer="layers.html_export:standalone_html",
+            mime="text/html",
+            extension="html",
+        ),
+    )
+}
+STEPS = ("day", "week", "month")  # an animation's frames: one a day, a week or a month
 ALIASES = {"htm": "html", "jpeg": "jpg"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def formats(kind: str) -> tuple[str, ...]:
+    """The names of the formats that export ``kind``, in the registry's order."""
+    return tuple(name for name, f in EXPORTS.items() if f.kind == kind)
 
 
 class UsageError(Exception):
@@ -63,7 +126,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="end", help="YYYY-MM-DD: last frame of an animation")
     p.add_argument("--step", choices=STEPS, help="animation step (default: month)")
     p.add_argument("--html", action="store_true", help="the standalone interactive HTML atlas")
-    p.add_argument("--format", help="png, svg, pdf, gif, mp4 or html (default: from --out)")
+    names = ", ".join(EXPORTS)
+    p.add_argument("--format", help=f"one of {names} (default: from --out's extension)")
     p.add_argument("--bounds", help="W,S,E,N in degrees (default: East Asia)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--width", type=int, help="pixels (image 1600, animation 960)")
@@ -75,6 +139,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; 0 on success, 2 on a bad argument, 1 if the export failed."""
+    from layers.loading import load_atlas
+    from layers.static import ExportError, check_layers
+
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         args = parser().parse_args(_joined_bounds(argv))
@@ -109,12 +176,12 @@ def _job(args: argparse.Namespace) -> dict:
         for name in ("bounds", "width", "height", "dpi", "step"):
             if getattr(args, name) is not None:
                 raise UsageError(f"--{name} does not apply to --html")
-        _expect(fmt, ("html",), "--html")
+        _expect(fmt, formats(HTML), "--html")
         job["mode"] = "html"
     elif args.date:
         if args.step is not None:
             raise UsageError("--step applies to --from/--to animations only")
-        _expect(fmt, IMAGE_FORMATS, "an image (--date)")
+        _expect(fmt, formats(IMAGE), "an image (--date)")
         job.update(mode="image", date=_date(args.date, "--date"))
         job.update(width=_or(args.width, 1600), height=_or(args.height, 1000))
         job.update(dpi=_or(args.dpi, 150.0), bounds=_bounds(args.bounds))
@@ -123,7 +190,7 @@ def _job(args: argparse.Namespace) -> dict:
             raise UsageError("an animation needs both --from and --to")
         if args.dpi is not None:
             raise UsageError("--dpi applies to --date images only (frames are sized in pixels)")
-        _expect(fmt, ANIMATION_FORMATS, "an animation (--from/--to)")
+        _expect(fmt, formats(ANIMATION), "an animation (--from/--to)")
         start, end = _date(args.start, "--from"), _date(args.end, "--to")
         if start > end:
             raise UsageError(f"--from {start} is after --to {end}")
@@ -136,6 +203,9 @@ def _job(args: argparse.Namespace) -> dict:
 
 def _check(atlas, job: dict, layer_ids: list[str] | None) -> None:
     """The checks the renderers make, made before any file is touched."""
+    from layers.static import check_request
+    from layers.timelapse import check_timelapse
+
     if job["mode"] == "image":
         check_request(
             atlas, job["date"], layer_ids, job["bounds"], job["width"], job["height"], job["dpi"]
@@ -155,8 +225,9 @@ def _check(atlas, job: dict, layer_ids: list[str] | None) -> None:
 
 
 def _render(atlas, job: dict, layer_ids: list[str] | None) -> bytes:
+    render = EXPORTS[job["format"]].render_function()
     if job["mode"] == "image":
-        return render_image(
+        return render(
             atlas,
             job["date"],
             layer_ids,
@@ -168,7 +239,7 @@ def _render(atlas, job: dict, layer_ids: list[str] | None) -> bytes:
             dpi=job["dpi"],
         )
     if job["mode"] == "animation":
-        return render_timelapse(
+        return render(
             atlas,
             job["start"],
             job["end"],
@@ -180,9 +251,7 @@ def _render(atlas, job: dict, layer_ids: list[str] | None) -> bytes:
             width=job["width"],
             height=job["height"],
         )
-    from layers.html_export import standalone_html
-
-    return standalone_html(atlas, lang=job["lang"], layer_ids=layer_ids).encode("utf-8")
+    return render(atlas, lang=job["lang"], layer_ids=layer_ids).encode("utf-8")
 
 
 @contextlib.contextmanager
@@ -282,6 +351,8 @@ def _date(text: str, option: str) -> dt.date:
 
 
 def _bounds(text: str | None) -> tuple[float, float, float, float] | None:
+    from layers.static import check_bounds
+
     if text is None:
         return None
     parts = text.split(",")

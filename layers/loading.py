@@ -30,7 +30,7 @@ def load_atlas(folder: Path | None = None) -> Atlas:
     layer_ids = {e["id"] for e in entries}
     layers, seen_ids, events = {}, {}, None
     for entry in entries:
-        spec = LayerSpec(**{k: entry[k] for k in LayerSpec.__dataclass_fields__})
+        spec = LayerSpec(**{k: entry[k] for k in LayerSpec.__dataclass_fields__ if k in entry})
         features, file_problems = reader.read_collection(folder / spec.file)
         try:
             layer = build_layer(spec, features, file_problems, layer_ids, seen_ids)
@@ -45,7 +45,7 @@ def load_atlas(folder: Path | None = None) -> Atlas:
         layers[spec.id] = layer
     if events is None:
         events = empty_frame()
-    return Atlas(layers=layers, events=events, problems=tuple(problems))
+    return Atlas(layers=layers, events=events, problems=tuple(problems), source=str(folder))
 
 
 def build_layer(

@@ -23,27 +23,31 @@ from layers.html_parts import event_html, popup_html, tooltip_html
 from layers.i18n import colon, format_date, localised, t
 from layers.model import Atlas
 from layers.style import (
+    CITY_OUTLINE,
+    CITY_RADIUS,
+    EVENT_OUTLINE,
+    EVENT_RADIUS,
+    EVENT_WINDOW_DAYS,
     LAND,
     OUTSIDE_SCOPE_STYLE,
     TEXT,
+    UNCERTAIN_DASH,
     UNKNOWN_COLOUR,
+    USER_LINE,
     LineStyle,
+    city_radius,
+    planned_style,
     route_style,
     territory_style,
 )
 from layers.temporal import axis_progress
 
-EVENT_WINDOW_DAYS = 30
 # The region the atlas is about (west, south, east, north): the first view fits it, and a
 # territory's name goes inside its part of it.
 REGION = (88.0, 18.0, 150.0, 56.0)
 # Territory names by area (km², whole feature): rank 1 from the first view, 2 and 3 zoomed in.
 NAME_RANKS = ((150_000, 1), (20_000, 2), (0, 3))
 _NAME_CUTS = (" (", " : ", ": ", " under ", " sous ", " during ", " pendant ")
-CITY_RADIUS = {1: 4.5, 2: 3.5, 3: 2.8}
-EVENT_RADIUS = {1: 9.0, 2: 6.5, 3: 5.0}
-PLANNED_DASH = "1 7"
-USER_LINE = LineStyle(UNKNOWN_COLOUR, 3.0, 0.9, arrows=False)
 
 Feature = tuple[dict, str | None]
 
@@ -153,20 +157,25 @@ def _area_km2(geometry) -> float:
 
 
 def line_feature(
-    layer_id: str, props: dict, lang: str, geometry_json: str | None = None, user: bool = False
+    line_style: str | None,
+    props: dict,
+    lang: str,
+    geometry_json: str | None = None,
+    user: bool = False,
 ) -> Feature:
-    """A railway, or an uploaded line (in the neutral colour)."""
-    style = USER_LINE if user else route_style(layer_id, props)
+    """A line drawn by its layer's ``line_style`` (a railway), or an uploaded line (in the
+    neutral colour)."""
+    style = USER_LINE if user else route_style(line_style, props)
     return _shown(style.leaflet(), props, lang, geometry_json)
 
 
 def point_feature(props: dict, geometry, lang: str, user: bool = False) -> Feature:
     """A city (or an uploaded point): a dot, its period name as a label, details in a popup."""
     rank = props.get("rank") if props.get("rank") in CITY_RADIUS else 3
-    radius = CITY_RADIUS[rank] + (1.0 if props.get("capital_of") else 0.0)
+    radius = city_radius(rank, bool(props.get("capital_of")))
     style = {
         "color": LAND,
-        "weight": 1.2,
+        "weight": CITY_OUTLINE,
         "fillColor": UNKNOWN_COLOUR if user else TEXT,
         "fillOpacity": 0.95,
         "className": f"atlas-dot atlas-dot-{1 if user else rank}",  # hidden with its label
@@ -182,19 +191,22 @@ def point_feature(props: dict, geometry, lang: str, user: bool = False) -> Featu
     return shown, shapely.to_geojson(geometry)
 
 
-def route_features(layer_id: str, props: dict, geometry, day: dt.date, lang: str) -> list[Feature]:
-    """A directed route with arrowheads; an August 1945 axis solid where reached, dotted beyond.
+def route_features(
+    line_style: str | None, props: dict, geometry, day: dt.date, lang: str
+) -> list[Feature]:
+    """A directed route with arrowheads, drawn by its layer's ``line_style``; an axis with
+    dated waypoints (those of a ``moving_front`` layer) solid where reached, dotted beyond.
 
     A route that has ended stays on the map for a while, faded (``ended`` column).
     """
     ended = bool(props.get("ended"))
-    style = route_style(layer_id, props, ended)
+    style = route_style(line_style, props, ended)
     info = {
         "t": tooltip_html(props, lang),
         "p": popup_html(props, lang) + axis_html(props, day, lang),
     }
     waypoints = props.get("waypoints")
-    moving = layer_id == "august_storm" and isinstance(waypoints, list) and waypoints
+    moving = isinstance(waypoints, list) and waypoints
     features = []
     for coords in line_parts(geometry):
         reached, planned = (
@@ -204,8 +216,7 @@ def route_features(layer_id: str, props: dict, geometry, day: dt.date, lang: str
             features.append(({"s": style.leaflet(), **info}, line_json(reached)))
             features += arrow_features(arrows_along(reached), style)
         if len(planned) >= 2:
-            dotted = {**style.leaflet(), "weight": max(1.5, style.weight / 3)}
-            dotted["dashArray"], dotted["opacity"] = PLANNED_DASH, 0.85
+            dotted = planned_style(style).leaflet()
             features.append(({"s": dotted, **info}, line_json(planned)))
             head = arrows_along(planned, mid=False)
             features += arrow_features(head, style, scale=0.7, opacity=0.6)
@@ -310,10 +321,10 @@ def event_feature(events: list[dict], lang: str) -> Feature:
     ranks = [e.get("importance") if e.get("importance") in EVENT_RADIUS else 3 for e in events]
     style = {
         "color": TEXT,
-        "weight": 1.6,
+        "weight": EVENT_OUTLINE,
         "fillColor": TEXT if any(e["on_day"] for e in events) else LAND,
         "fillOpacity": 0.9,
-        "dashArray": "3 3" if all(e.get("uncertain") for e in events) else None,
+        "dashArray": UNCERTAIN_DASH if all(e.get("uncertain") for e in events) else None,
     }
     tips = []
     for event in events:

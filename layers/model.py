@@ -13,7 +13,7 @@ import pandas as pd
 
 from layers.lru import LRU
 from layers.temporal import TemporalIndex, axis_progress
-from layers.validate import Problem
+from layers.validate import ROLE_BASE, Problem
 
 ATLAS_START = dt.date(1939, 5, 11)
 ATLAS_END = dt.date(1946, 5, 3)
@@ -33,7 +33,10 @@ def route_fade_days(frame: pd.DataFrame) -> int:
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One catalogue entry."""
+    """One catalogue entry, with its flags: ``role`` (``"base"``: the base map, ``"cities"``:
+    the city layer), ``line_style`` (how a line or route layer is drawn, see
+    :func:`layers.style.route_style`) and ``moving_front`` (a route layer whose axes advance
+    along their dated waypoints)."""
 
     id: str
     file: str
@@ -42,6 +45,9 @@ class LayerSpec:
     title_fr: str
     visible: bool
     order: int
+    role: str | None = None
+    line_style: str | None = None
+    moving_front: bool = False
 
     def title(self, lang: str) -> str:
         return self.title_fr if lang == "fr" else self.title_en
@@ -55,6 +61,7 @@ class Layer:
     frame: gpd.GeoDataFrame
     index: TemporalIndex
     problems: tuple[Problem, ...] = ()
+    checksum: str = ""  # an upload's: the SHA-256 of the file it was read from
     _slices: LRU = field(default_factory=lambda: LRU(MAX_SLICES), repr=False, compare=False)
 
     def on(self, day: dt.date) -> gpd.GeoDataFrame:
@@ -83,6 +90,7 @@ class Atlas:
     events: gpd.GeoDataFrame
     problems: tuple[Problem, ...] = ()
     user_layer_ids: frozenset[str] = field(default_factory=frozenset)
+    source: str = ""  # names the data: the folder loaded, then each upload's id and checksum
 
     def specs(self) -> list[LayerSpec]:
         """Catalogue entries in draw order (events excluded: they are not drawn as a layer)."""
@@ -90,6 +98,14 @@ class Atlas:
 
     def default_layer_ids(self) -> list[str]:
         return [s.id for s in self.specs() if s.visible]
+
+    def role_layer(self, role: str) -> Layer | None:
+        """The layer the catalogue gives ``role`` (at most one has it), or None."""
+        return next((layer for layer in self.layers.values() if layer.spec.role == role), None)
+
+    def base_layer(self) -> Layer | None:
+        """The base map's layer (land, graticule, land outside the scope), or None."""
+        return self.role_layer(ROLE_BASE)
 
 
 def snapshot(atlas: Atlas, day: dt.date, layer_ids: list[str] | None = None) -> dict:

@@ -24,6 +24,7 @@ from layers.validate import (
     CATALOGUE,
     KINDS,
     Problem,
+    catalogue_flag_problems,
     check_and_read,
     feature_label,
     parse_date,
@@ -360,20 +361,22 @@ def read_catalogue(folder: Path) -> tuple[list[dict], list[Problem]]:
         entries = data.get("layers") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             return [], [Problem(CATALOGUE, "", "layers", "must be a list")]
-        good, seen = [], set()
+        good, seen, roles = [], set(), {}
         for i, entry in enumerate(entries):
-            found = _entry_problem(entry, i, seen)
+            found = _entry_problem(entry, i, seen, roles)
             if found:
                 problems.append(found)
                 continue
             seen.add(entry["id"])
+            if entry.get("role") is not None:
+                roles[entry["role"]] = entry["id"]
             good.append(entry)
         return sorted(good, key=lambda e: e["order"]), problems
     except Exception as exc:
         return [], [_unexpected(CATALOGUE, "file", exc)]
 
 
-def _entry_problem(entry: object, index: int, seen: set) -> Problem | None:
+def _entry_problem(entry: object, index: int, seen: set, roles: dict) -> Problem | None:
     if not isinstance(entry, dict):
         return Problem(CATALOGUE, f"#{index}", "entry", "not an object")
     label = f"{entry['id']!r} (#{index})" if isinstance(entry.get("id"), str) else f"#{index}"
@@ -395,6 +398,12 @@ def _entry_problem(entry: object, index: int, seen: set) -> Problem | None:
         return Problem(CATALOGUE, label, "id", "duplicate layer id")
     if type(entry["order"]) is not int or not isinstance(entry["visible"], bool):
         return Problem(CATALOGUE, label, "order", "order must be int, visible bool")
+    flags = catalogue_flag_problems(entry, label)
+    if flags:
+        return flags[0]
+    if entry.get("role") in roles:
+        message = f"layer {roles[entry['role']]!r} has this role already"
+        return Problem(CATALOGUE, label, "role", message)
     return None
 
 

@@ -20,7 +20,9 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import folium
 import shapely
@@ -47,14 +49,24 @@ from layers.map_features import (
     point_feature,
     route_features,
 )
-from layers.model import Atlas, LayerSpec, snapshot
-from layers.style import GRATICULE_STYLE, LAND, LAND_STYLE, TEXT, LegendEntry, legend_entries
+from layers.model import Atlas, LayerSpec, snapshot, state_key
+from layers.style import (
+    GRATICULE_STYLE,
+    LAND,
+    LAND_STYLE,
+    PLANNED_DASH,
+    TEXT,
+    LegendEntry,
+    legend_entries,
+)
 from layers.urlstate import EVENTS_ID, MAX_ZOOM, MIN_ZOOM
+from layers.validate import ROLE_BASE
 
 LEAFLET_ASSETS = "/app/static/vendor/leaflet"  # Streamlit static serving of static/vendor/
 DEFAULT_CENTER = (41.0, 111.0)
 DEFAULT_ZOOM = 4
 STORED_KINDS = ("base", "territory", "line")
+OVERLAY = "overlay"  # the feature group of the legend and the date
 PANES = {  # one Leaflet pane per kind of layer keeps the drawing order (pane, z-index)
     "territory": ("atlas-territory", 410),
     "name": ("atlas-names", 415),
@@ -146,7 +158,7 @@ def base_map(
         url, attribution, max_zoom = TILES[basemap]
         folium.TileLayer(url, attr=attribution, max_zoom=min(max_zoom, MAX_ZOOM)).add_to(m)
         return m
-    base = atlas.layers.get("basemap")
+    base = atlas.base_layer()
     if base is None or base.broken:
         return m
     for kind, style in (
@@ -171,6 +183,38 @@ def base_map(
     return m
 
 
+def map_groups(
+    atlas: Atlas,
+    day: dt.date,
+    layer_ids: list[str],
+    lang: str = "en",
+    store: GeometryStore | None = None,
+) -> list[tuple[tuple, Callable[[], AtlasGroup]]]:
+    """The map's feature groups on ``day`` in order, each as ``(cache key, build)``: the
+    layers in draw order, the events, the overlay (legend and date). The app
+    (:mod:`atlas_app.mapview`) and :func:`date_groups` both draw these.
+
+    A key starts with the group's name (layer id, :data:`EVENTS_ID` or :data:`OVERLAY`) and
+    holds everything the group depends on besides the atlas and ``store``: equal keys, equal
+    groups (:func:`uses_uploads` says which keys also depend on the session's uploads).
+    """
+    groups: list[tuple[tuple, Callable[[], AtlasGroup]]] = []
+    for spec in drawn_specs(atlas, layer_ids):
+        key = (spec.id, lang, state_key(atlas, day, [spec.id]))
+        groups.append((key, partial(layer_group, atlas, spec.id, day, lang, store)))
+    if EVENTS_ID in layer_ids:
+        groups.append(((EVENTS_ID, lang, day), partial(events_group, atlas, day, lang, store)))
+    overlay = partial(overlay_group, atlas, day, list(layer_ids), lang)
+    groups.append(((OVERLAY, lang, day, tuple(layer_ids)), overlay))
+    return groups
+
+
+def uses_uploads(atlas: Atlas, key: tuple) -> bool:
+    """True when the group of ``key`` (from :func:`map_groups`) depends on the uploaded
+    layers: an uploaded layer's, or the overlay while there are uploads (their legend)."""
+    return key[0] in atlas.user_layer_ids or (key[0] == OVERLAY and bool(atlas.user_layer_ids))
+
+
 def date_groups(
     atlas: Atlas,
     day: dt.date,
@@ -178,20 +222,14 @@ def date_groups(
     lang: str = "en",
     store: GeometryStore | None = None,
 ) -> list[AtlasGroup]:
-    """Every feature group of the map on ``day``: layers in draw order, events, legend."""
-    groups = [
-        layer_group(atlas, spec.id, day, lang, store) for spec in drawn_specs(atlas, layer_ids)
-    ]
-    if EVENTS_ID in layer_ids:
-        groups.append(events_group(atlas, day, lang, store))
-    groups.append(overlay_group(atlas, day, layer_ids, lang))
-    return groups
+    """Every feature group of the map on ``day`` (:func:`map_groups`), built."""
+    return [build() for _, build in map_groups(atlas, day, layer_ids, lang, store)]
 
 
 def drawn_specs(atlas: Atlas, layer_ids: list[str]) -> list[LayerSpec]:
     """Catalogue entries drawn as feature groups (the base layer is part of the base map)."""
     wanted = set(layer_ids)
-    return [s for s in atlas.specs() if s.id in wanted and s.kind != "base"]
+    return [s for s in atlas.specs() if s.id in wanted and s.role != ROLE_BASE]
 
 
 def layer_group(
@@ -207,7 +245,8 @@ def layer_group(
     features that changed from one date to the next (a point layer is one cheap element).
     """
     layer = atlas.layers[layer_id]
-    kind = layer.spec.kind
+    spec = layer.spec
+    kind = spec.kind
     user = layer_id in atlas.user_layer_ids
     parts: list[list] = []  # the features of each element
     points: list = []
@@ -221,9 +260,9 @@ def layer_group(
             if name is not None:
                 names.append((name, label_point(props.get("id"), geometry)[2]))
         elif kind == "line":
-            parts.append([line_feature(layer_id, props, lang, geometry_json, user)])
+            parts.append([line_feature(spec.line_style, props, lang, geometry_json, user)])
         elif kind == "route":
-            parts.append(route_features(layer_id, props, geometry, day, lang))
+            parts.append(route_features(spec.line_style, props, geometry, day, lang))
         elif kind == "point":
             points.append(point_feature(props, geometry, lang, user))
     group = AtlasGroup(name=layer_id)
@@ -250,7 +289,7 @@ def events_group(
 
 def overlay_group(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str = "en") -> AtlasGroup:
     """The legend (only what is drawn on ``day``) and the date, as boxes on the map."""
-    group = AtlasGroup(name="overlay")
+    group = AtlasGroup(name=OVERLAY)
     legend = legend_box_html(atlas, day, layer_ids, lang)
     MapBox(legend, "bottomright", "atlas-legend-box").add_to(group)
     date_html = f"{escape(format_date(day, lang))}<small>{escape(t('app_short', lang))}</small>"
@@ -260,12 +299,13 @@ def overlay_group(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str = 
 
 def legend_box_html(atlas: Atlas, day: dt.date, layer_ids: list[str], lang: str) -> str:
     """The legend of what is drawn, plus planned axes and event markers when shown."""
-    shot = snapshot(atlas, day, [s.id for s in drawn_specs(atlas, layer_ids)])
-    entries = legend_entries(shot, lang)
-    storm = shot.get("august_storm")
-    if storm is not None and not storm.empty and has_planned_part(storm, day):
+    specs = drawn_specs(atlas, layer_ids)
+    shot = snapshot(atlas, day, [s.id for s in specs])
+    entries = legend_entries(shot, lang, {s.id: s.line_style for s in specs})
+    moving = [shot[s.id] for s in specs if s.moving_front]
+    if any(not axes.empty and has_planned_part(axes, day) for axes in moving):
         label = t("legend_ahead", lang)
-        entries.append(LegendEntry("axis:planned", label, "line", TEXT, TEXT, dash="1 4"))
+        entries.append(LegendEntry("axis:planned", label, "line", TEXT, TEXT, dash=PLANNED_DASH))
     if EVENTS_ID in layer_ids and nearby_events(atlas, day):
         for fill, key in ((TEXT, "legend_event_today"), (LAND, "legend_event_near")):
             entries.append(LegendEntry(key, t(key, lang), "point", fill, TEXT))

@@ -15,10 +15,11 @@ symbols), only what is drawn on the date.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from layers.i18n import controller_label, status_label, t
-from layers.validate import STATUSES
+from layers.validate import LINE_RAILWAY, LINE_STYLES, STATUSES
 
 CONTROLLER_COLOURS = {
     "Japan": "#D55E00",
@@ -149,6 +150,39 @@ class LineStyle:
         }
 
 
+RAILWAY_STYLE = LineStyle(ROUTE_COLOURS["railway"], 1.6, 0.8, "6 3", arrows=False)
+USER_LINE = LineStyle(UNKNOWN_COLOUR, 3.0, 0.9, arrows=False)  # uploaded lines, neutral
+# The stretch of an August 1945 axis not reached yet: dotted, thinner, a little faded.
+PLANNED_DASH = "1 7"
+PLANNED_OPACITY = 0.85
+PLANNED_MIN_WEIGHT = 1.5
+
+# Symbols, in Leaflet pixels (the images scale them by layers.static.strokes.PX).
+CITY_RADIUS = {1: 4.5, 2: 3.5, 3: 2.8}  # by rank, 1 = largest
+CAPITAL_EXTRA_RADIUS = 1.0  # a capital's dot is this much larger
+CITY_OUTLINE = 1.2
+EVENT_RADIUS = {1: 9.0, 2: 6.5, 3: 5.0}  # by importance, 1 = most important
+EVENT_OUTLINE = 1.6
+EVENT_STAR_SIZE = {1: 12.0, 2: 10.0, 3: 8.5}  # the images' event stars, points, by importance
+UNCERTAIN_DASH = "3 3"  # an event marker when every event at the place is uncertain
+# Events shown: the live map and the HTML atlas, those within this many days of the date;
+# the images, those of the date and of this many days before it.
+EVENT_WINDOW_DAYS = 30
+IMAGE_EVENT_DAYS = 14
+
+
+def planned_style(line: LineStyle) -> LineStyle:
+    """How the part of ``line`` still ahead (an axis not reached yet) is drawn."""
+    weight = max(PLANNED_MIN_WEIGHT, line.weight / 3)
+    return LineStyle(line.colour, weight, PLANNED_OPACITY, PLANNED_DASH, arrows=False)
+
+
+def city_radius(rank: object, capital: bool = False) -> float:
+    """A city dot's radius in pixels by rank (the smallest when unknown)."""
+    base = CITY_RADIUS[rank] if rank in CITY_RADIUS else CITY_RADIUS[3]
+    return base + (CAPITAL_EXTRA_RADIUS if capital else 0.0)
+
+
 @dataclass(frozen=True)
 class LegendEntry:
     """One legend row, shared by the HTML legend and the image legend."""
@@ -180,16 +214,23 @@ def territory_style(props: dict) -> AreaStyle:
     return AreaStyle(colour, _darker(colour), opacity, weight, dash, hatch)
 
 
-def route_style(layer_id: str, props: dict, ended: bool = False) -> LineStyle:
-    """The style of a route: colour by movement or front, width by strength, faded once over."""
-    if layer_id == "railways":
-        return LineStyle(ROUTE_COLOURS["railway"], 1.6, 0.8, "6 3", arrows=False)
-    if layer_id == "siberian_transfers":
-        key = "reverse" if props.get("phase") == "reverse_1945" else "transfer"
-    else:
-        key = props.get("front", "transbaikal")
-    colour = ROUTE_COLOURS.get(key, ROUTE_COLOURS["transbaikal"])
+def route_style(line_style: str | None, props: dict, ended: bool = False) -> LineStyle:
+    """The style of a line or route layer's feature by the catalogue's ``line_style``: a
+    railway grey and dashed; a route coloured by its movement or front, its width by
+    strength, faded once over."""
+    if line_style == LINE_RAILWAY:
+        return RAILWAY_STYLE
+    colour = ROUTE_COLOURS.get(_route_colour_key(props), ROUTE_COLOURS["transbaikal"])
     return LineStyle(colour, strength_weight(props.get("strength")), 0.35 if ended else 0.95)
+
+
+def _route_colour_key(props: dict) -> str:
+    """A route's key in :data:`ROUTE_COLOURS`: the 1945 transfers back east, an August 1945
+    front, else a transfer west."""
+    if props.get("phase") == "reverse_1945":
+        return "reverse"
+    front = props.get("front")
+    return front if isinstance(front, str) and front else "transfer"
 
 
 def strength_weight(strength: object) -> float:
@@ -200,8 +241,13 @@ def strength_weight(strength: object) -> float:
     return round(min(11.0, max(3.0, 3.0 + 2.2 * math.log10(men / 10_000))), 1)
 
 
-def legend_entries(snapshot: dict, lang: str) -> list[LegendEntry]:
-    """Legend rows for what is drawn: one per (controller, status) shown, then route kinds."""
+def legend_entries(
+    snapshot: dict, lang: str, line_styles: Mapping[str, str | None] | None = None
+) -> list[LegendEntry]:
+    """Legend rows for what is drawn: one per (controller, status) shown, then route kinds
+    of the line and route layers, whose catalogue ``line_style`` is in ``line_styles`` (by
+    layer id; a layer not there has no line rows)."""
+    line_styles = line_styles or {}
     entries: dict[str, LegendEntry] = {}
     for layer_id, frame in snapshot.items():
         if frame.empty:
@@ -211,12 +257,13 @@ def legend_entries(snapshot: dict, lang: str) -> list[LegendEntry]:
             for controller, status in pairs:
                 if isinstance(controller, str) and f"{controller}:{status}" not in entries:
                     entries[f"{controller}:{status}"] = _area_entry(controller, status, lang)
-        elif layer_id in ("siberian_transfers", "august_storm", "railways"):
+        elif line_styles.get(layer_id) in LINE_STYLES:
+            line_style = line_styles[layer_id]
             columns = [c for c in ("phase", "front", "strength") if c in frame]
             for props in frame[columns].to_dict("records"):
-                key = _route_key(layer_id, props)
+                key = _route_key(line_style, props)
                 if key not in entries:
-                    style = route_style(layer_id, props)
+                    style = route_style(line_style, props)
                     entries[key] = LegendEntry(
                         key,
                         route_label(key, lang),
@@ -259,12 +306,10 @@ def _area_entry(controller: str, status: str, lang: str) -> LegendEntry:
     )
 
 
-def _route_key(layer_id: str, props: dict) -> str:
-    if layer_id == "railways":
+def _route_key(line_style: str, props: dict) -> str:
+    if line_style == LINE_RAILWAY:
         return "route:railway"
-    if layer_id == "siberian_transfers":
-        return "route:reverse" if props.get("phase") == "reverse_1945" else "route:transfer"
-    return f"route:{props.get('front', 'transbaikal')}"
+    return f"route:{_route_colour_key(props)}"
 
 
 def route_label(key: str, lang: str) -> str:

@@ -18,15 +18,13 @@ from pathlib import Path
 import numpy as np
 from PIL import GifImagePlugin, Image
 
+from layers.export import ANIMATION, MAX_FRAME_SIDE, MAX_FRAMES, STEPS, formats
 from layers.model import Atlas
 from layers.static import ExportError, check_day, check_request, render_array
 
-STEPS = ("day", "week", "month")
-FORMATS = ("gif", "mp4")
+FORMATS = formats(ANIMATION)
 FRAME_MS = 500  # per frame
 LAST_FRAME_MS = 2000  # the last frame stays longer before the loop starts again
-MAX_FRAMES = 400
-MAX_FRAME_SIDE = 2400  # pixels: larger animations are better made as MP4 from images
 REFERENCE_WIDTH, REFERENCE_HEIGHT, REFERENCE_DPI = 1600, 1000, 150
 
 

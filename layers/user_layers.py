@@ -8,6 +8,7 @@ only in the caller's session.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from pathlib import PurePosixPath
@@ -57,18 +58,22 @@ def read_upload(filename: str, data: bytes) -> tuple[Layer | None, list[Problem]
         return None, [*problems, Problem(name, "", "file", message)]
     if len(layer.frame) == 0:
         return None, list(layer.problems)
-    return replace(layer, spec=replace(spec, kind=kind)), list(layer.problems)
+    checksum = hashlib.sha256(data).hexdigest()
+    return replace(layer, spec=replace(spec, kind=kind), checksum=checksum), list(layer.problems)
 
 
 def with_user_layers(atlas: Atlas, layers: list[Layer]) -> Atlas:
-    """The atlas with a session's uploaded layers added (the shipped atlas is not changed)."""
+    """The atlas with a session's uploaded layers added (the shipped atlas is not changed);
+    its ``source`` names each upload by id and checksum."""
     if not layers:
         return atlas
     merged = dict(atlas.layers)
     for layer in layers:
         merged[layer.spec.id] = layer
     ids = frozenset(atlas.user_layer_ids | {layer.spec.id for layer in layers})
-    return replace(atlas, layers=merged, user_layer_ids=ids)
+    uploads = sorted(f"{layer.spec.id}:{layer.checksum}" for layer in layers)
+    source = "|".join([atlas.source, *uploads])
+    return replace(atlas, layers=merged, user_layer_ids=ids, source=source)
 
 
 def _layer_kind(features: list) -> str:

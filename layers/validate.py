@@ -57,6 +57,13 @@ CONTROLLERS = (
     "Tibet",
 )
 KINDS = ("base", "territory", "route", "line", "point", "event")
+# Catalogue flags. Roles: the base map and the city layer (one layer each, of these kinds).
+ROLE_BASE, ROLE_CITIES = "base", "cities"
+ROLE_KINDS = {ROLE_BASE: "base", ROLE_CITIES: "point"}
+# How a line or route layer is drawn (layers/style.py): grey dashed track, or a movement's
+# arrowed line coloured by phase or front.
+LINE_RAILWAY, LINE_ROUTE = "railway", "route"
+LINE_STYLES = (LINE_RAILWAY, LINE_ROUTE)
 GEOMETRY_TYPES = {
     "territory": ("Polygon", "MultiPolygon"),
     "route": ("LineString", "MultiLineString"),
@@ -95,6 +102,34 @@ class Problem:
         where = f"{self.file}: feature {self.feature}" if self.feature else self.file
         tag = " (repaired)" if self.severity == "repaired" else ""
         return f"{where}: {self.field}: {self.message}{tag}"
+
+
+def catalogue_flag_problems(entry: dict, label: str) -> list[Problem]:
+    """The flags of one catalogue entry (``label`` names it): ``role``, ``line_style`` and
+    ``moving_front``, each checked against the entry's kind."""
+    kind, problems = entry.get("kind"), []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(CATALOGUE, label, field, message))
+
+    role = entry.get("role")
+    if role is not None and role not in ROLE_KINDS:
+        bad("role", f"not one of {tuple(ROLE_KINDS)}: {role!r:.40}")
+    elif role is not None and ROLE_KINDS[role] != kind:
+        bad("role", f"role {role!r} needs kind {ROLE_KINDS[role]!r}, not {kind!r}")
+    elif kind == "base" and role != ROLE_BASE:
+        bad("role", f"a base layer needs role {ROLE_BASE!r}")
+    line_style = entry.get("line_style")
+    if kind in ("line", "route") and line_style not in LINE_STYLES:
+        bad("line_style", f"a {kind} layer needs one of {LINE_STYLES}: {line_style!r:.40}")
+    elif kind not in ("line", "route") and line_style is not None:
+        bad("line_style", f"only for line and route layers, not {kind!r}")
+    moving = entry.get("moving_front", False)
+    if not isinstance(moving, bool):
+        bad("moving_front", f"must be true or false: {moving!r:.40}")
+    elif moving and kind != "route":
+        bad("moving_front", f"only for route layers, not {kind!r}")
+    return problems
 
 
 def parse_date(value: object) -> dt.date | None:

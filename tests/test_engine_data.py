@@ -58,7 +58,7 @@ def test_engine_has_no_look_literal():
 def test_look_carries_the_style_constants(data):
     shipped = data["look"]
     assert shipped == json.loads(script_json(look()))
-    assert shipped["eventWindowDays"] == map_features.EVENT_WINDOW_DAYS
+    assert shipped["eventWindowDays"] == style.EVENT_WINDOW_DAYS
     assert shipped["panes"] == {k: list(v) for k, v in render.PANES.items()}
     assert shipped["zoom"] == {
         "min": urlstate.MIN_ZOOM,
@@ -83,14 +83,14 @@ def test_features_are_drawn_as_on_the_live_map(atlas, data):
     assert record["states"][0][1][0]["p"] == json.loads(script_json(expected))
     assert record["until"] == props["valid_to"]
     radii = {f["p"]["r"] for r in records_of(data, "cities") for f in r["states"][0][1]}
-    allowed = set(map_features.CITY_RADIUS.values())
+    allowed = set(style.CITY_RADIUS.values())
     assert radii <= allowed | {r + 1.0 for r in allowed}
     axis = records_of(data, "august_storm")[0]
     assert len(axis["states"]) > 2
     dashes = {f["p"]["s"].get("dashArray") for f in axis["states"][0][1] if "s" in f["p"]}
-    assert map_features.PLANNED_DASH in dashes
+    assert style.PLANNED_DASH in dashes
     last = axis["states"][-1][1]
-    assert map_features.PLANNED_DASH not in {f["p"].get("s", {}).get("dashArray") for f in last}
+    assert style.PLANNED_DASH not in {f["p"].get("s", {}).get("dashArray") for f in last}
     transfers = [r for r in records_of(data, "siberian_transfers") if r["until"]]
     faded = transfers[0]["states"][-1]
     assert faded[0] < transfers[0]["until"]
@@ -135,7 +135,7 @@ def test_events_carry_the_live_map_markers(atlas, data):
     event = next(e for e in data["events"] if e["id"] == "ev_1941_04_13_pact_signed")
     assert event["marker"]["on"]["s"]["fillColor"] == style.TEXT
     assert event["marker"]["near"]["s"]["fillColor"] == style.LAND
-    assert event["marker"]["on"]["r"] in map_features.EVENT_RADIUS.values()
+    assert event["marker"]["on"]["r"] in style.EVENT_RADIUS.values()
 
 
 def test_legend_rows_by_layer_and_date(data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import stat
@@ -200,3 +201,64 @@ def test_the_module_runs_as_a_program(tmp_path):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "not a valid date" in done.stderr
     assert listing(tmp_path) == []
+
+
+MAGIC = {
+    "png": lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"),
+    "svg": lambda data: b"<svg" in data[:2000],
+    "pdf": lambda data: data.startswith(b"%PDF-"),
+    "gif": lambda data: data[:6] in (b"GIF87a", b"GIF89a"),
+    "mp4": lambda data: data[4:8] == b"ftyp",
+    "html": lambda data: data[:15].lower() == b"<!doctype html>",
+}
+
+
+def test_the_registry_is_what_the_command_line_offers():
+    """Every format of the registry is named in --format's help and accepted for its kind;
+    its MIME type is the one the extension has."""
+    import mimetypes
+
+    assert set(MAGIC) == set(export.EXPORTS)
+    help_text = export.parser().format_help()
+    for name, fmt in export.EXPORTS.items():
+        assert name in help_text.split("--format", 1)[1]
+        assert mimetypes.guess_type(f"x.{fmt.extension}")[0] == fmt.mime
+        mode = {export.IMAGE: ["--date", "1945-08-20"], export.HTML: ["--html"]}.get(
+            fmt.kind, ["--from", "1945-08-09", "--to", "1945-08-10"]
+        )
+        args = export.parser().parse_args([*mode, "--out", f"atlas.{fmt.extension}"])
+        assert export._job(args)["format"] == name
+    assert export.formats(export.IMAGE) == ("png", "svg", "pdf")
+
+
+@pytest.mark.parametrize("name", list(MAGIC))
+def test_every_format_of_the_registry_is_produced(capsys, tmp_path, name):
+    fmt = export.EXPORTS[name]
+    if not fmt.available():
+        pytest.skip(f"{fmt.needs} is not installed")
+    out = tmp_path / f"atlas.{fmt.extension}"
+    size = ["--width", "240", "--height", "200"]
+    args = {
+        export.IMAGE: ["--date", "1945-08-20", *size, "--dpi", "60"],
+        export.ANIMATION: ["--from", "1945-08-09", "--to", "1945-08-10", "--step", "day", *size],
+        export.HTML: ["--html", "--layers", "korea,events"],
+    }[fmt.kind]
+    assert run(capsys, *args, "--out", str(out))[:1] == (0,)
+    assert MAGIC[name](out.read_bytes())
+
+
+def test_the_registry_limits_are_the_renderers_limits():
+    from layers.loading import load_atlas
+    from layers.static import ExportError, check_size
+    from layers.timelapse import check_timelapse
+
+    side = export.EXPORTS["png"].max_side
+    check_size(side, export.MIN_SIDE, 100)
+    with pytest.raises(ExportError, match=str(side)):
+        check_size(side + 1, export.MIN_SIDE, 100)
+    atlas, gif, day = load_atlas(), export.EXPORTS["gif"], export.ATLAS_START
+    with pytest.raises(ExportError, match=f"{gif.max_side} pixels"):
+        check_timelapse(atlas, day, day, "day", None, None, "gif", gif.max_side + 1, 300)
+    end = day + dt.timedelta(days=gif.max_frames)
+    with pytest.raises(ExportError, match=f"more than {gif.max_frames}"):
+        check_timelapse(atlas, day, end, "day", None, None, "gif", 300, 300)

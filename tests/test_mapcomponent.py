@@ -106,3 +106,42 @@ def test_a_mounted_map_is_reused_unchanged_across_dates(atlas, store, sent):
     assert "manchukuo_puppet" not in after["feature_group"]
     assert before["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
     assert before["center"] is None and before["zoom"] is None  # the map keeps its own view
+
+
+def test_caches_key_an_atlas_by_its_data_and_a_store_by_its_url(atlas, store):
+    """HASH_FUNCS: another atlas object of the same data hits the cache; another store, or
+    the same upload name with other content, does not."""
+    import json
+    from dataclasses import replace
+
+    from atlas_app import mapview
+    from atlas_app.assets import HASH_FUNCS
+    from layers.model import Atlas
+    from layers.user_layers import read_upload, with_user_layers
+
+    first = mapview.mounted_map(atlas, store, "en", "atlas")
+    assert mapview.mounted_map(replace(atlas), store, "en", "atlas") is first
+    moved = render.GeometryStore(store.url.replace("geometry-", "geometry-x"), store.keys)
+    assert mapview.mounted_map(atlas, moved, "en", "atlas") is not first
+
+    def upload(name: str) -> Atlas:
+        feature = {
+            "type": "Feature",
+            "properties": {
+                "id": "u1",
+                "name_en": name,
+                "name_fr": name,
+                "name_native": None,
+                "valid_from": "1941-01-01",
+                "valid_to": None,
+                "sources": ["My notes"],
+            },
+            "geometry": {"type": "Point", "coordinates": [120.0, 40.0]},
+        }
+        data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+        layer, problems = read_upload("mine.geojson", data)
+        assert layer is not None, problems
+        return with_user_layers(atlas, [layer])
+
+    keys = {HASH_FUNCS[Atlas](a) for a in (atlas, upload("A"), upload("B"), upload("A"))}
+    assert len(keys) == 3  # the shipped atlas, and one per upload content

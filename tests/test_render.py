@@ -6,22 +6,24 @@ import datetime as dt
 import gzip
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from shapely.geometry import Point, box
 
+from layers import render
 from layers.arrows import arrows_along, bearing, mercator
+from layers.eventtext import escape
 from layers.loading import build_layer, load_atlas
 from layers.map_elements import AtlasGeoJson, MapBox, script_json
 from layers.map_features import (
-    PLANNED_DASH,
     feature_rows,
     label_point,
     map_name,
     name_feature,
     nearby_events,
 )
-from layers.model import Atlas, LayerSpec
+from layers.model import ATLAS_END, ATLAS_START, Atlas, LayerSpec
 from layers.render import (
     GeometryStore,
     base_map,
@@ -31,7 +33,7 @@ from layers.render import (
     layer_group,
     legend_box_html,
 )
-from layers.style import TEXT, route_style, territory_style
+from layers.style import PLANNED_DASH, TEXT, route_style, territory_style
 from layers.user_layers import read_upload, with_user_layers
 
 D = dt.date.fromisoformat
@@ -102,7 +104,7 @@ def test_route_width_and_fading_come_from_the_style(atlas):
     faded = features(layer_group(atlas, "siberian_transfers", D("1941-12-20")))
     row = atlas.layers["siberian_transfers"].frame.iloc[1].to_dict()
     widths = {p["s"]["weight"] for p in active if "s" in p}
-    assert route_style("siberian_transfers", row).weight in widths | {3.0}
+    assert route_style("route", row).weight in widths | {3.0}
     assert {p["s"]["opacity"] for p in active if "s" in p} == {0.95}
     assert {p["s"]["opacity"] for p in faded if "s" in p} == {0.35}
 
@@ -248,8 +250,13 @@ def hostile_atlas() -> Atlas:
     }
     specs = [
         (LayerSpec("evil", "evil.geojson", "territory", HOSTILE[0], HOSTILE[1], True, 10), area),
-        (LayerSpec("august_storm", "a.geojson", "route", "Axes", "Axes", True, 51), route),
-        (LayerSpec("cities", "c.geojson", "point", "Cities", "Villes", True, 60), city),
+        (
+            LayerSpec(
+                "august_storm", "a.geojson", "route", "Axes", "Axes", True, 51, None, "route", True
+            ),
+            route,
+        ),
+        (LayerSpec("cities", "c.geojson", "point", "Cities", "Villes", True, 60, "cities"), city),
     ]
     layers = {spec.id: build_layer(spec, [f], [], set()) for spec, f in specs}
     assert all(len(layer.frame) == 1 for layer in layers.values()), [
@@ -384,3 +391,88 @@ def test_map_names_are_short_and_escaped():
     shown, _ = name_feature({"id": "x", "name_en": HOSTILE[0]}, box(110, 40, 120, 45), "en")
     assert "<script>" not in shown["n"] and shown["nc"] == "atlas-area-rank-1"
     assert name_feature({"id": "far", "name_en": "Far"}, box(10, 40, 12, 45), "en") is None
+
+
+def renamed(atlas: Atlas, names: dict[str, str]) -> Atlas:
+    """The atlas with layers under other ids: the code must go by the catalogue's flags."""
+    layers = {}
+    for layer_id, layer in atlas.layers.items():
+        new_id = names.get(layer_id, layer_id)
+        layers[new_id] = replace(layer, spec=replace(layer.spec, id=new_id))
+    return replace(atlas, layers=layers)
+
+
+def test_special_layers_are_found_by_their_flags_not_their_ids(atlas):
+    from layers.static import render_image
+
+    names = {"basemap": "land", "cities": "towns", "august_storm": "axes", "railways": "rails"}
+    other = renamed(atlas, names)
+    day = D("1945-08-12")
+    ids = atlas.default_layer_ids()
+    other_ids = [names.get(i, i) for i in ids]
+    assert [s.id for s in render.drawn_specs(other, other_ids)] == [
+        names.get(s.id, s.id) for s in render.drawn_specs(atlas, ids)
+    ]
+    legend = legend_box_html(other, day, other_ids, "en")
+    assert legend == legend_box_html(atlas, day, ids, "en")
+    assert "not yet reached" in legend and "Railway" in legend
+    dotted = features(layer_group(other, "axes", day))
+    assert any(p.get("s", {}).get("dashArray") == PLANNED_DASH for p in dotted)
+    rails = features(layer_group(other, "rails", day))
+    assert {p["s"]["dashArray"] for p in rails} == {"6 3"}
+    drawn = [c for c in base_map(other)._children.values() if isinstance(c, AtlasGeoJson)]
+    assert len(drawn) == 3  # land, land outside the scope, graticule
+    image = render_image(other, day, other_ids, width=480, height=300, dpi=72)
+    assert image == render_image(atlas, day, ids, width=480, height=300, dpi=72)
+
+
+def drawn(group) -> list[tuple]:
+    """What a feature group draws: each element's features and options, or box."""
+    found = []
+    for child in group._children.values():
+        if isinstance(child, AtlasGeoJson):
+            found.append(("geojson", child.data_json, child.options_json))
+        elif isinstance(child, MapBox):
+            found.append(("box", child.html, child.position, child.css_class))
+        else:
+            found.append(("other", type(child).__name__))
+    return found
+
+
+def test_the_app_draws_every_group_of_map_groups_in_order(atlas):
+    """The app's map path (mapview._group_scripts) sends one script per group: every drawn
+    layer, the events of the date and the legend; none dropped, none added."""
+    from atlas_app import mapcomponent, mapview
+
+    day, ids = D("1945-08-09"), [*atlas.default_layer_ids(), render.EVENTS_ID]
+    scripts = mapview._group_scripts(atlas, day, ids, "en", None)
+    groups = render.map_groups(atlas, day, ids, "en", None)
+    drawn_ids = [s.id for s in render.drawn_specs(atlas, ids)]
+    assert [key[0] for key, _ in groups] == [*drawn_ids, render.EVENTS_ID, render.OVERLAY]
+    assert scripts == [mapcomponent.group_script(build(), i) for i, (_, build) in enumerate(groups)]
+    assert len(scripts) == len(drawn_ids) + 2
+    events = nearby_events(atlas, day)
+    assert events
+    for event in events:  # the events group reaches the app
+        assert script_json(escape(event["title_en"]))[1:-1] in scripts[len(drawn_ids)]
+    assert "atlas-legend-box" in scripts[-1] and "atlas-date-box" in scripts[-1]
+    for layer_id, script in zip(drawn_ids, scripts, strict=False):
+        assert f"feature_group_{drawn_ids.index(layer_id)}" in script
+
+
+def test_equal_cache_keys_draw_identical_groups_over_the_whole_period(atlas):
+    """Every fifth day of the atlas: groups with the same key in map_groups draw the same."""
+    ids = [*atlas.default_layer_ids(), render.EVENTS_ID]
+    seen: dict[tuple, list] = {}
+    shared = 0
+    day = ATLAS_START
+    while day <= ATLAS_END:
+        for key, build in render.map_groups(atlas, day, ids, "en"):
+            shown = drawn(build())
+            if key in seen:
+                assert shown == seen[key], (key, day)
+                shared += 1
+            else:
+                seen[key] = shown
+        day += dt.timedelta(days=5)
+    assert shared > len(seen)  # most groups are shared between dates

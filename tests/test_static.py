@@ -224,7 +224,8 @@ def test_legend_lists_only_what_lies_inside_the_bounds(atlas):
     def labels(bounds) -> set[str]:
         view = view_of(bounds, 1600, 1000, 100)
         state = snapshot(atlas, AFTER, layer_ids)
-        return {entry.label for entry in legend.entries(state, view, "en")}
+        line_styles = {spec.id: spec.line_style for spec in atlas.specs()}
+        return {entry.label for entry in legend.entries(state, view, "en", line_styles)}
 
     rows = {
         "USSR — military occupation",

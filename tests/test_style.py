@@ -55,12 +55,12 @@ def test_status_is_marked_by_pattern_not_hue():
 def test_route_width_grows_with_strength_and_fades_when_over():
     assert strength_weight({"men": 10_000}) < strength_weight({"men": 500_000}) <= 11
     assert strength_weight(None) == 3.0
-    live = route_style("siberian_transfers", {"phase": "war_1941", "strength": {"men": 123000}})
-    over = route_style("siberian_transfers", {"phase": "war_1941"}, ended=True)
+    live = route_style("route", {"phase": "war_1941", "strength": {"men": 123000}})
+    over = route_style("route", {"phase": "war_1941"}, ended=True)
     assert over.opacity < live.opacity
-    reverse = route_style("siberian_transfers", {"phase": "reverse_1945"})
+    reverse = route_style("route", {"phase": "reverse_1945"})
     assert reverse.colour != live.colour
-    assert not route_style("railways", {}).arrows
+    assert not route_style("railway", {}).arrows
 
 
 def test_legend_lists_what_is_drawn_in_the_language():
@@ -146,3 +146,47 @@ def test_plain_fills_can_be_told_apart_as_the_map_shows_them():
     for (one, a), (other, b) in itertools.combinations(seen.items(), 2):
         distance = math.dist(a, b)
         assert distance >= 12, f"{one} and {other} look alike (ΔE {distance:.1f})"
+
+
+def test_the_live_map_and_the_images_draw_cities_and_planned_axes_alike():
+    """map_features (the Leaflet map) and layers.static (the images) read style's symbols."""
+    from matplotlib.lines import Line2D
+
+    from layers import map_features, style
+    from layers.render import layer_group
+    from layers.static import DEFAULT_BOUNDS
+    from layers.static.frame import draw
+    from layers.static.scaffold import scaffold_for
+    from layers.static.strokes import PX, dashes
+    from layers.static.view import view_of
+
+    atlas = load_atlas()
+    day = dt.date(1945, 8, 10)  # axes under way: a stretch still ahead
+
+    cities = atlas.role_layer("cities").on(day)
+    live = {}
+    for props, geometry in map_features.feature_rows(cities):
+        shown, _ = map_features.point_feature(props, geometry, "en")
+        live[(props["rank"], bool(props.get("capital_of")))] = shown["r"]
+    assert live[(1, False)] == style.CITY_RADIUS[1]
+    assert live == {key: style.city_radius(*key) for key in live}
+    storm = next(s for s in atlas.specs() if s.moving_front)
+    group = layer_group(atlas, storm.id, day)
+    live_dashes = {
+        p["s"].get("dashArray")
+        for child in group._children.values()
+        for p in getattr(child, "properties", [])
+        if "s" in p
+    }
+    assert style.PLANNED_DASH in live_dashes
+
+    scaffold = scaffold_for(atlas, view_of(DEFAULT_BOUNDS, 800, 500, 100), "en", day)
+    draw(scaffold, atlas, day, atlas.default_layer_ids(), "en")
+    u = scaffold.u
+    lines = [a for a in scaffold.ax.get_children() if isinstance(a, Line2D)]
+    dots = {round(a.get_markersize(), 6) for a in lines if a.get_marker() in ("o", "s")}
+    expected = {round(2 * r * PX * u, 6) for r in live.values()}
+    assert dots and dots <= expected
+    assert round(2 * style.CITY_RADIUS[1] * PX * u, 6) in dots
+    planned = dashes(style.PLANNED_DASH, u)
+    assert any(a._unscaled_dash_pattern == planned for a in lines)

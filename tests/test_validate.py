@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import shapely
 
+from layers.loading import load_atlas
 from layers.validate import check_and_read, check_feature, read_geometry, validate_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -332,3 +333,58 @@ def test_the_validator_and_the_loader_read_alike(tmp_path):
     loaded = {str(p) for layer in atlas.layers.values() for p in layer.problems}
     assert loaded == {str(p) for p in validate_folder(folder)}
     assert list(atlas.layers["land"].frame["id"]) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"role": "capital"}, "role", "not one of ('base', 'cities')"),
+        ({"role": "base"}, "role", "role 'base' needs kind 'base', not 'territory'"),
+        ({"kind": "base"}, "role", "a base layer needs role 'base'"),
+        ({"kind": "route"}, "line_style", "a route layer needs one of ('railway', 'route')"),
+        ({"kind": "line", "line_style": "tram"}, "line_style", "needs one of"),
+        ({"line_style": "route"}, "line_style", "only for line and route layers"),
+        ({"kind": "route", "line_style": "route", "moving_front": "yes"}, "moving_front", "true"),
+        ({"moving_front": True}, "moving_front", "only for route layers, not 'territory'"),
+    ],
+)
+def test_catalogue_flags_are_checked_with_file_layer_and_field(tmp_path, changes, field, message):
+    folder = make_folder(tmp_path, {"one": collection(territory("a"))})
+    catalogue = json.loads((folder / "catalogue.json").read_text("utf-8"))
+    catalogue["layers"][0].update(changes)
+    (folder / "catalogue.json").write_text(json.dumps(catalogue), "utf-8")
+    problems = [p for p in validate_folder(folder) if p.file == "catalogue.json"]
+    assert [(p.feature, p.field) for p in problems] == [("'one' (#0)", field)]
+    assert message in problems[0].message
+    assert str(problems[0]).startswith(f"catalogue.json: feature 'one' (#0): {field}: ")
+
+
+def test_a_role_belongs_to_one_layer(tmp_path):
+    city = {
+        "type": "Feature",
+        "properties": {**territory("c")["properties"], "rank": 1},
+        "geometry": {"type": "Point", "coordinates": [120.5, 40.5]},
+    }
+    for key in ("status", "controller"):
+        city["properties"].pop(key)
+    folder = make_folder(tmp_path, {"towns": collection(city), "more": collection()})
+    catalogue = json.loads((folder / "catalogue.json").read_text("utf-8"))
+    for entry in catalogue["layers"]:
+        entry.update(kind="point", role="cities")
+    (folder / "catalogue.json").write_text(json.dumps(catalogue), "utf-8")
+    problems = [p for p in validate_folder(folder) if p.file == "catalogue.json"]
+    assert [(p.feature, p.field) for p in problems] == [("'more' (#1)", "role")]
+    assert "layer 'towns' has this role already" in problems[0].message
+
+
+def test_shipped_catalogue_flags_its_special_layers():
+    atlas = load_atlas()
+    assert atlas.base_layer() is atlas.layers["basemap"]
+    assert atlas.role_layer("cities") is atlas.layers["cities"]
+    assert atlas.role_layer("capital") is None
+    flags = {s.id: (s.line_style, s.moving_front) for s in atlas.specs() if s.line_style}
+    assert flags == {
+        "railways": ("railway", False),
+        "siberian_transfers": ("route", False),
+        "august_storm": ("route", True),
+    }

@@ -27,9 +27,9 @@ from layers.static.checks import (
     FORMATS,
     MAX_DPI,
     MAX_PIXELS,
-    MAX_SIZE,
+    MAX_SIDE,
     MIN_DPI,
-    MIN_SIZE,
+    MIN_SIDE,
     ExportError,
     check_bounds,
     check_day,
@@ -38,7 +38,7 @@ from layers.static.checks import (
     check_request,
     check_size,
 )
-from layers.static.features import EVENT_DAYS, EVENTS
+from layers.static.features import EVENTS
 from layers.static.fonts import font_families
 from layers.static.image import pixel_of, render_array, render_image
 
@@ -46,14 +46,13 @@ __all__ = [
     "DEFAULT_BOUNDS",
     "EARTH_RADIUS",
     "EVENTS",
-    "EVENT_DAYS",
     "FORMATS",
     "MAX_DPI",
     "MAX_LAT",
     "MAX_PIXELS",
-    "MAX_SIZE",
+    "MAX_SIDE",
     "MIN_DPI",
-    "MIN_SIZE",
+    "MIN_SIDE",
     "ExportError",
     "check_bounds",
     "check_day",

@@ -6,14 +6,13 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
+from layers.export import IMAGE, MAX_DPI, MAX_PIXELS, MAX_SIDE, MIN_DPI, MIN_SIDE, formats
 from layers.mercator import MAX_LAT
 from layers.model import ATLAS_END, ATLAS_START, Atlas
 from layers.static.features import EVENTS
 
 DEFAULT_BOUNDS = (70.0, 18.0, 160.0, 58.0)
-FORMATS = ("png", "svg", "pdf")
-MIN_SIZE, MAX_SIZE, MAX_PIXELS = 200, 8000, 40_000_000
-MIN_DPI, MAX_DPI = 50, 600
+FORMATS = formats(IMAGE)
 
 
 class ExportError(ValueError):
@@ -48,8 +47,8 @@ def check_size(width: int, height: int, dpi: float) -> None:
     for name, value in (("width", width), ("height", height)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise ExportError(f"{name} must be a whole number of pixels, not {value!r}")
-        if not MIN_SIZE <= value <= MAX_SIZE:
-            raise ExportError(f"{name} {value} outside {MIN_SIZE}..{MAX_SIZE} pixels")
+        if not MIN_SIDE <= value <= MAX_SIDE:
+            raise ExportError(f"{name} {value} outside {MIN_SIDE}..{MAX_SIDE} pixels")
     if width * height > MAX_PIXELS:
         raise ExportError(f"{width}×{height} is more than {MAX_PIXELS:,} pixels")
     if not isinstance(dpi, (int, float)) or not MIN_DPI <= dpi <= MAX_DPI:

@@ -10,12 +10,12 @@ import pandas as pd
 
 from layers.model import Atlas, events_between
 from layers.static.cache import ByIdentity
+from layers.style import IMAGE_EVENT_DAYS
 
 if TYPE_CHECKING:
     from layers.static.view import View
 
 EVENTS = "events"  # pseudo layer id: event markers
-EVENT_DAYS = 14  # events drawn: those of the date and of the days before it
 
 _ROWS = ByIdentity(512)  # layer slice → (properties, geometry) rows
 _EVENTS = ByIdentity(16)  # atlas → events shown on a day in a view
@@ -54,7 +54,7 @@ def events_shown(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
 
 
 def _find_events(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
-    found = events_between(atlas, day - dt.timedelta(days=EVENT_DAYS), day)
+    found = events_between(atlas, day - dt.timedelta(days=IMAGE_EVENT_DAYS), day)
     if len(found) == 0:
         return []
     west, south, east, north = view.lonlat_box()

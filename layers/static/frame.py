@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from layers import style
 from layers.i18n import format_date, t
 from layers.mercator import project
-from layers.model import Atlas, snapshot
+from layers.model import Atlas, LayerSpec, snapshot
 from layers.static import legend, routes
 from layers.static.features import EVENTS, events_shown, name, rows, text, whole
 from layers.static.fonts import can_draw
@@ -22,6 +22,7 @@ from layers.static.labels import Labels, aligned, anchors, box_inside, label_siz
 from layers.static.projection import geometry
 from layers.static.scaffold import Scaffold
 from layers.static.strokes import PX, dashes
+from layers.validate import LINE_RAILWAY, ROLE_CITIES
 
 FIRST_RANK = 1  # label priority of the largest cities, placed before territory names
 
@@ -31,16 +32,18 @@ def draw(scaffold: Scaffold, atlas: Atlas, day: dt.date, layer_ids: list[str], l
     scaffold.reset()
     frame = Frame(scaffold, day, lang)
     state = snapshot(atlas, day, [i for i in layer_ids if i in atlas.layers])
+    specs = {layer_id: atlas.layers[layer_id].spec for layer_id in state}
     for layer_id, features in state.items():
-        kind = atlas.layers[layer_id].spec.kind
+        kind = specs[layer_id].kind
         if kind == "territory":
             frame.territories(features)
         elif kind in ("line", "route"):
-            frame.lines(layer_id, features)
+            frame.lines(specs[layer_id], features)
     events = events_shown(atlas, day, scaffold.view) if EVENTS in layer_ids else []
-    legend.draw(frame, state, bool(events))
-    if "cities" in state:
-        frame.cities(state["cities"])
+    legend.draw(frame, state, specs, bool(events))
+    cities = [state[i] for i, spec in specs.items() if spec.role == ROLE_CITIES]
+    for features in cities:
+        frame.cities(features)
     if events:
         frame.events(events)
     frame.draw_markers()
@@ -97,17 +100,17 @@ class Frame:
                 zorder=3,
             )
 
-    def lines(self, layer_id: str, features) -> None:
+    def lines(self, spec: LayerSpec, features) -> None:
         """Lines and routes of a layer, with arrowheads where the style asks for them."""
         tol = self.view.tolerance
         for props, geom in rows(features):
             ended = bool(props.get("ended", False))
-            line = style.route_style(layer_id, props, ended=ended)
+            line = style.route_style(spec.line_style, props, ended=ended)
             self.any_ended |= ended
             lw = line.weight * PX * self.u
-            zorder = 4 if layer_id == "railways" else (5 if ended else 6)
+            zorder = 4 if spec.line_style == LINE_RAILWAY else (5 if ended else 6)
             waypoints = props.get("waypoints")
-            if layer_id == "august_storm" and isinstance(waypoints, list) and not ended:
+            if spec.moving_front and isinstance(waypoints, list) and not ended:
                 routes.axis(self, geom, waypoints, line, lw, zorder)
                 continue
             path = geometry(geom, tol, "line")
@@ -141,7 +144,7 @@ class Frame:
             rank = whole(props.get("rank"), 3)
             x, y = (float(v) for v in project(geom.x, geom.y))
             capital = text(props.get("capital_of")) is not None
-            size = (4.2 if rank == 1 else 3.2) * self.u
+            size = 2 * style.city_radius(rank, capital) * PX * self.u  # diameter
             face = style.TEXT if capital else style.LAND
             self._marker(x, y, "s" if capital else "o", size, face, 0.8, zorder=8)
             if rank <= max_rank:
@@ -163,7 +166,7 @@ class Frame:
         for (lon, lat), group, ongoing in shown:
             latest = max(group, key=lambda p: p["date"])
             importance = min(whole(p.get("importance"), 3) for p in group)
-            size = {1: 12.0, 2: 10.0}.get(importance, 8.5) * self.u
+            size = style.EVENT_STAR_SIZE.get(importance, style.EVENT_STAR_SIZE[3]) * self.u
             x, y = (float(v) for v in project(lon, lat))
             face = style.TEXT if ongoing else style.LAND
             self._marker(x, y, "*", size, face, 0.7, zorder=7.5)

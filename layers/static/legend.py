@@ -17,11 +17,12 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 from layers import style
 from layers.i18n import t
 from layers.static.cache import ByIdentity
-from layers.static.features import EVENT_DAYS
 from layers.static.labels import Labels, label_size
 from layers.static.strokes import PX, dashes
+from layers.validate import LINE_ROUTE, ROLE_CITIES
 
 if TYPE_CHECKING:
+    from layers.model import LayerSpec
     from layers.static.frame import Frame
     from layers.static.view import View
 
@@ -29,40 +30,46 @@ _LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, view, langua
 _IN_VIEW = ByIdentity(512)  # layer slice, view → its features inside the view
 
 
-def draw(frame: Frame, state: dict, with_events: bool) -> None:
+def draw(frame: Frame, state: dict, specs: dict[str, LayerSpec], with_events: bool) -> None:
     """The legend of what ``state`` draws inside the image's bounds, in the panel right of the
-    map. ``with_events``: event markers are drawn."""
+    map (``specs``: the catalogue entries of its layers). ``with_events``: event markers are
+    drawn."""
     u, lang = frame.u, frame.lang
     rows: list[tuple[str, dict, str]] = []
-    for entry in entries(state, frame.view, lang):
+    line_styles = {layer_id: spec.line_style for layer_id, spec in specs.items()}
+    for entry in entries(state, frame.view, lang, line_styles):
         rows.append((entry.kind, {"entry": entry}, entry.label))
     if frame.any_ahead:
-        colour = style.ROUTE_COLOURS["transbaikal"]
-        dots = {"color": colour, "lw": 1.6 * u, "linestyle": (0, (0.1, 3.0 * u))}
+        ahead = style.planned_style(style.route_style(LINE_ROUTE, {"front": "transbaikal"}))
+        colour = to_rgba(ahead.colour, ahead.opacity)
+        dots = {"color": colour, "lw": ahead.weight * PX * u, "linestyle": dashes(ahead.dash, u)}
         rows.append(("stroke", dots, t("legend_ahead", lang)))
     if frame.any_ended:
         faded = {"color": to_rgba(style.ROUTE_COLOURS["transfer"], 0.35), "lw": 3 * u}
         rows.append(("stroke", faded, t("legend_ended", lang)))
-    if "cities" in state:
-        city = {"marker": "o", "markersize": 3.6 * u, "markerfacecolor": style.LAND}
+    if any(spec.role == ROLE_CITIES for spec in specs.values()):
+        size = 2 * style.city_radius(2) * PX * u
+        city = {"marker": "o", "markersize": size, "markerfacecolor": style.LAND}
         rows.append(("marker", city, t("legend_city", lang)))
     if with_events:
         star = {"marker": "*", "markersize": 9 * u, "markerfacecolor": style.TEXT}
-        rows.append(("marker", star, t("legend_event", lang, days=EVENT_DAYS)))
+        rows.append(("marker", star, t("legend_event", lang, days=style.IMAGE_EVENT_DAYS)))
     _box(frame, rows)
 
 
-def entries(state: dict, view: View, lang: str) -> list[style.LegendEntry]:
+def entries(
+    state: dict, view: View, lang: str, line_styles: dict[str, str | None]
+) -> list[style.LegendEntry]:
     """:func:`layers.style.legend_entries` of the features inside ``view``, cached per set of
     layer slices shown and view."""
     slices = tuple(state.values())
-    key = (tuple(id(f) for f in slices), view, lang)
+    key = (tuple(id(f) for f in slices), view, lang, tuple(sorted(line_styles.items())))
     hit = _LEGENDS.get(key)
     if hit is None or any(a is not b for a, b in zip(hit[0], slices, strict=True)):
         if len(_LEGENDS) > 256:
             _LEGENDS.clear()
         seen = {layer_id: in_view(frame, view) for layer_id, frame in state.items()}
-        hit = _LEGENDS[key] = (slices, style.legend_entries(seen, lang))
+        hit = _LEGENDS[key] = (slices, style.legend_entries(seen, lang, line_styles))
     return hit[1]
 
 

@@ -12,6 +12,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from layers import style
 from layers.mercator import project
+from layers.static.strokes import PX, dashes
 from layers.temporal import axis_progress
 
 if TYPE_CHECKING:
@@ -27,16 +28,17 @@ def axis(frame: Frame, geom, waypoints: list, line: style.LineStyle, lw: float, 
     xy = np.column_stack(project(lonlat[:, 0], lonlat[:, 1]))
     reached = _vertex_of(xy, waypoints, axis_progress(waypoints, frame.day))
     done, ahead = xy[: reached + 1], xy[reached:]
-    thin = max(lw * 0.55, 1.0 * frame.u)
+    planned = style.planned_style(line)
+    thin = planned.weight * PX * frame.u
     if len(ahead) > 1:
         frame.any_ahead = True
         frame.ax.add_artist(
             Line2D(
                 ahead[:, 0],
                 ahead[:, 1],
-                color=to_rgba(line.colour, 0.85),
+                color=to_rgba(planned.colour, planned.opacity),
                 lw=thin,
-                linestyle=(0, (0.1, 2.0 * thin)),
+                linestyle=dashes(planned.dash, frame.u),
                 dash_capstyle="round",
                 zorder=zorder,
             )
@@ -55,7 +57,7 @@ def axis(frame: Frame, geom, waypoints: list, line: style.LineStyle, lw: float, 
         )
         arrowhead(frame, done, line.colour, line.opacity, lw, zorder)
     else:
-        arrowhead(frame, ahead, line.colour, 0.85, thin, zorder)
+        arrowhead(frame, ahead, planned.colour, planned.opacity, thin, zorder)
 
 
 def arrowhead(frame: Frame, xy: np.ndarray, colour: str, alpha: float, lw: float, zorder: float):

@@ -23,6 +23,7 @@ from layers.static import fonts
 from layers.static.cache import ByIdentity
 from layers.static.labels import Boxes, Labels, aligned, label_size
 from layers.static.projection import geometry
+from layers.static.strokes import PX, dashes
 from layers.static.view import View
 
 _SCAFFOLDS = ByIdentity(6)  # base map slice → figure with what does not change by date
@@ -30,7 +31,7 @@ _SCAFFOLDS = ByIdentity(6)  # base map slice → figure with what does not chang
 
 def scaffold_for(atlas: Atlas, view: View, lang: str, day: dt.date) -> Scaffold:
     """The cached scaffold of this view, language and base map."""
-    basemap = atlas.layers.get("basemap")
+    basemap = atlas.base_layer()
     base = basemap.on(day) if basemap is not None else None
     key = (view, lang, fonts.chain())
     return _SCAFFOLDS.get(base, key, lambda: Scaffold(view, lang, base))
@@ -115,12 +116,18 @@ class Scaffold:
                 if path is None:
                     continue
                 self.patch(path, facecolor=style.LAND, edgecolor="none", zorder=1)
-                self.patch(path, facecolor="none", edgecolor=style.COAST, lw=0.45 * u, zorder=2.5)
+                coast = style.LAND_STYLE["weight"] * PX * u
+                self.patch(path, facecolor="none", edgecolor=style.COAST, lw=coast, zorder=2.5)
             elif kind == "graticule" or geom.geom_type in ("LineString", "MultiLineString"):
                 path = geometry(geom, tol, "line")
                 if path is not None:
                     self.patch(
-                        path, facecolor="none", edgecolor=style.GRATICULE, lw=0.5 * u, zorder=1.5
+                        path,
+                        facecolor="none",
+                        edgecolor=style.GRATICULE,
+                        lw=style.GRATICULE_STYLE["weight"] * PX * u,
+                        linestyle=dashes(style.GRATICULE_STYLE["dashArray"], u),
+                        zorder=1.5,
                     )
 
     def _outside_scope(self, geom) -> None:
