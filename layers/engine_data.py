@@ -88,6 +88,8 @@ def look() -> dict:
         "zoom": {"min": MIN_ZOOM, "max": MAX_ZOOM, "snap": style.ZOOM_SNAP},
         "legendPosition": style.LEGEND_POSITION,
         "legendFoldBelow": list(style.LEGEND_FOLD_BELOW),
+        "legendMaxShare": style.LEGEND_MAX_SHARE,
+        "legendMinHeight": style.LEGEND_MIN_HEIGHT,
         "timePosition": style.TIME_POSITION,
         "settleAfterMs": dict(style.SETTLE_AFTER_MS),
         "icons": dict(style.TIME_ICONS),

@@ -187,6 +187,12 @@ window.AtlasEngine = window.AtlasEngine || (function () {
         });
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
+        function fit() {  // a share of the map's height, whatever the page around it
+          var most = Math.round(map.getSize().y * look.legendMaxShare);
+          box.style.maxHeight = "max(" + most + "px, " + look.legendMinHeight + ")";
+        }
+        map.on("resize", fit);
+        fit();
         return box;
       };
       legendControl.addTo(map);
@@ -263,6 +269,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
         control.play.appendChild(icon(look.icons.pause, "atlas-icon-pause"));
         control.playText = element("span", "atlas-time-play-text", control.play);
         control.playText.textContent = text.play;
+        control.play.setAttribute("aria-label", text.play);
         control.slider = element("input", "atlas-time-slider", box);
         control.slider.type = "range";
         control.slider.min = "0";
@@ -320,6 +327,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
       if (timer) { clearInterval(timer); timer = null; }
       control.play.setAttribute("aria-pressed", String(on));
       control.playText.textContent = on ? text.pause : text.play;
+      control.play.setAttribute("aria-label", on ? text.pause : text.play);
       if (!on) {
         if (report) { settle(0); }
         return;

@@ -8,7 +8,6 @@ injected into the page: nothing is fetched).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -84,14 +83,15 @@ def test_no_serious_accessibility_violation(page, streamlit_server, probe, axe, 
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_map_frame_title_slider_value_and_scale(page, streamlit_server, probe, lang):
+def test_map_title_slider_value_and_scale(page, streamlit_server, probe, lang):
     open_page(page, streamlit_server, "Atlas", lang)
-    titles = [f.get_attribute("title") for f in page.locator("iframe").all()]
-    assert t("map_frame_title", lang) in titles
-    assert "streamlit_folium.st_folium" not in titles
-    slider = page.get_by_role("slider").first
-    assert slider.get_attribute("aria-valuetext") == "1945-08-20", "a date, not an index"
-    scale = mapprobe.map_frame(page).locator(".leaflet-control-scale-line")
+    live = page.locator(".atlas-live .leaflet-container")
+    assert live.get_attribute("aria-label") == t("map_frame_title", lang)
+    assert page.locator("iframe[src*='streamlit_folium']").count() == 0  # in the page itself
+    slider = page.get_by_role("slider", name=t("date", lang))
+    spoken = "20 August 1945" if lang == "en" else "20 août 1945"
+    assert slider.get_attribute("aria-valuetext") == spoken, "a date, not an index"
+    scale = live.locator(".leaflet-control-scale-line")
     assert scale.count() == 1, "one scale bar: kilometres only, no miles"
     assert re.fullmatch(r"\d+ km", scale.first.inner_text().strip())
     assert_clean(probe, page)
@@ -99,22 +99,24 @@ def test_map_frame_title_slider_value_and_scale(page, streamlit_server, probe, l
 
 def test_date_slider_and_play_button_work_from_the_keyboard(page, streamlit_server, probe):
     open_page(page, streamlit_server, "Atlas", "fr")
-    slider = page.get_by_role("slider").first
+    slider = page.get_by_role("slider", name=t("date", "fr"))
     slider.focus()
     page.keyboard.press("ArrowRight")
-    expected = (dt.date(1945, 8, 21)).isoformat()
     page.wait_for_function(
-        "v => [...document.querySelectorAll('input[type=range]')].some("
-        "e => e.getAttribute('aria-valuetext') === v)",
-        arg=expected,
+        "() => document.querySelector('.atlas-time-slider')"
+        ".getAttribute('aria-valuetext') === '21 août 1945'",
         timeout=20_000,
     )
-    play = page.get_by_role("button", name=t("play", "fr"))
+    page.wait_for_url("**date=1945-08-21**")  # the server heard of it
+    play = page.get_by_role("button", name=t("play", "fr"), exact=True)
     play.focus()
     page.keyboard.press("Enter")
-    page.get_by_role("button", name=t("pause", "fr")).wait_for(timeout=20_000)
-    page.get_by_role("button", name=t("pause", "fr")).press("Enter")
-    page.get_by_role("button", name=t("play", "fr")).wait_for(timeout=20_000)
+    pause = page.get_by_role("button", name=t("pause", "fr"), exact=True)
+    pause.wait_for(timeout=20_000)
+    pause.press("Enter")
+    page.get_by_role("button", name=t("play", "fr"), exact=True).wait_for(timeout=20_000)
+    for name in ("prev_event", "minus_day", "plus_day", "next_event"):
+        page.get_by_role("button", name=t(name, "fr"), exact=True).wait_for()
     assert_clean(probe, page)
 
 

@@ -169,9 +169,9 @@ def test_hostile_data_is_shown_as_text(page, probe, hostile_server):
 
     # Point at the upper-left corner of the hostile area, away from its markers and above the
     # legend (bottom-right of the map), in open sea east of Japan.
-    page.locator("iframe[src*='streamlit_folium']").scroll_into_view_if_needed()
-    box = page.locator("iframe[src*='streamlit_folium']").bounding_box()
-    point = frame.evaluate("() => window.map.latLngToContainerPoint([40.4, 150.6])")
+    page.locator(".atlas-live").scroll_into_view_if_needed()
+    box = mapprobe.map_box(page)
+    point = frame.evaluate("() => window.map_live.latLngToContainerPoint([40.4, 150.6])")
     x, y = box["x"] + point["x"], box["y"] + point["y"]
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip", has_text="Hostile").first

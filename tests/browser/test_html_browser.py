@@ -98,7 +98,7 @@ def test_draws_what_holds_on_each_date(opened, atlas):
             "#atlas-events [data-event]", "els => els.map(e => e.dataset.event)"
         )
         assert panel == [e["id"] for e in sorted(near, key=lambda e: not e["on_day"])], day
-        assert page.get_attribute("#atlas-slider", "aria-valuetext") == (
+        assert page.get_attribute(".atlas-time-slider", "aria-valuetext") == (
             "13 April 1941" if day.year == 1941 else "25 August 1945"
         )
     assert "event:ev_1945_08_19_mengjiang_dissolved" in events
@@ -135,7 +135,7 @@ def test_switching_a_layer_off_removes_its_features_and_legend_rows(opened, atla
 def test_play_button_advances_the_date_and_is_keyboard_reachable(opened):
     page = opened()
     set_date(page, "1945-08-20")
-    button = page.locator("#atlas-play")
+    button = page.locator(".atlas-time-play")
     assert button.get_attribute("aria-pressed") == "false"
     assert button.inner_text().strip() == "Play"
     button.focus()
@@ -144,7 +144,7 @@ def test_play_button_advances_the_date_and_is_keyboard_reachable(opened):
     assert button.inner_text().strip() == "Pause"
     page.wait_for_function(
         "() => window.atlasEngine.date() > '1945-08-20'"
-        " && document.querySelector('#atlas-slider').getAttribute('aria-valuetext')"
+        " && document.querySelector('.atlas-time-slider').getAttribute('aria-valuetext')"
         " !== '20 August 1945'",
         timeout=5_000,
     )
@@ -154,7 +154,8 @@ def test_play_button_advances_the_date_and_is_keyboard_reachable(opened):
     page.wait_for_timeout(1_000)
     assert page.evaluate("() => window.atlasEngine.date()") == stopped
     visible = page.eval_on_selector_all(
-        "#atlas-play svg", "els => els.filter(e => getComputedStyle(e).display !== 'none').length"
+        ".atlas-time-play svg",
+        "els => els.filter(e => getComputedStyle(e).display !== 'none').length",
     )
     assert visible == 1  # one glyph, drawn in SVG: no font needed
 
@@ -162,13 +163,13 @@ def test_play_button_advances_the_date_and_is_keyboard_reachable(opened):
 def test_slider_speaks_the_date_in_french(opened):
     page = opened("fr")
     set_date(page, "1945-08-01")
-    slider = page.locator("#atlas-slider")
+    slider = page.locator(".atlas-time-slider")
     assert slider.get_attribute("aria-valuetext") == "1er août 1945"
     slider.focus()
     page.keyboard.press("ArrowRight")
     assert slider.get_attribute("aria-valuetext") == "2 août 1945"
-    assert page.text_content("#atlas-date") == "2 août 1945"
-    assert page.inner_text("#atlas-play").strip() == "Lecture"
+    assert page.text_content(".atlas-time-date") == "2 août 1945"
+    assert page.inner_text(".atlas-time-play").strip() == "Lecture"
     assert page.text_content(".atlas-legend-title") == "Légende"
 
 
@@ -193,8 +194,8 @@ def test_legend_folds_from_the_keyboard_and_keeps_clear_of_the_region(opened):
     assert title.get_attribute("aria-expanded") == "true"
     box = page.locator(".atlas-legend-box").bounding_box()
     points = page.evaluate(
-        "places => places.map(p => { const c = atlasMap.latLngToContainerPoint(p);"
-        " const r = atlasMap.getContainer().getBoundingClientRect();"
+        "places => places.map(p => { const c = map_atlas.latLngToContainerPoint(p);"
+        " const r = map_atlas.getContainer().getBoundingClientRect();"
         " return [c.x + r.left, c.y + r.top]; })",
         list(KEY_PLACES.values()),
     )
@@ -259,17 +260,17 @@ def test_hostile_data_shows_as_text(browser, atlas, tmp_path, request):
 def test_a_date_step_keeps_the_view_and_what_did_not_change(opened):
     page = opened()
     set_date(page, "1945-08-10")
-    page.evaluate("() => atlasMap.setView([44, 126], 6, {animate: false})")
+    page.evaluate("() => map_atlas.setView([44, 126], 6, {animate: false})")
     page.wait_for_timeout(300)
     page.evaluate(  # mark every drawn path: those still there after the step were kept
         "() => document.querySelectorAll('path.leaflet-interactive')"
         ".forEach(p => p.setAttribute('data-kept', '1'))"
     )
     before = page.locator("path[data-kept]").count()
-    page.click("#atlas-plus-day")
+    page.click(".atlas-time-plus")
     page.wait_for_timeout(300)
     view = page.evaluate(
-        "() => [atlasMap.getCenter().lat, atlasMap.getCenter().lng, atlasMap.getZoom()]"
+        "() => [map_atlas.getCenter().lat, map_atlas.getCenter().lng, map_atlas.getZoom()]"
     )
     assert [round(v, 3) for v in view] == [44.0, 126.0, 6]
     assert page.evaluate("() => window.atlasEngine.date()") == "1945-08-11"

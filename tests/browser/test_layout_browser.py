@@ -25,24 +25,40 @@ PHONE = {"width": 390, "height": 844}
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 NAMED_LAYERS = ("manchukuo", "mengjiang", "korea", "mongolia")
 
-# In the map frame: the visible territory names and city labels, with their boxes.
-LABELS_JS = r"""
-() => {
+# The map's container and Leaflet map: the live map in the page, or the frame's own.
+ROOT_JS = r"""
+  const root = document.querySelector('.atlas-live .leaflet-container')
+    || document.querySelector('.leaflet-container');
+  const map = window.map_live || window.map;
+  const frame = root.getBoundingClientRect();
+"""
+
+# In the map: the visible territory names and city labels, with their boxes (in pixels from
+# the map's top-left corner).
+LABELS_JS = (
+    r"""
+() => {"""
+    + ROOT_JS
+    + r"""
   const shown = el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden';
   const box = el => { const r = el.getBoundingClientRect();
-                      return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
-  const frame = document.querySelector('.leaflet-container').getBoundingClientRect();
+                      return {l: r.left - frame.left, t: r.top - frame.top,
+                              r: r.right - frame.left, b: r.bottom - frame.top}; };
   const names = Array.from(document.querySelectorAll('.atlas-area-label'))
     .filter(shown).map(el => ({text: el.textContent, box: box(el.firstChild)}));
   const cities = Array.from(document.querySelectorAll('.leaflet-tooltip.atlas-label'))
     .filter(shown).map(el => ({text: el.textContent, box: box(el)}));
-  return {names, cities, frame: {l: frame.left, t: frame.top, r: frame.right, b: frame.bottom}};
+  return {names, cities, frame: {l: 0, t: 0, r: frame.width, b: frame.height}};
 }
 """
+)
 
-# In the map frame: city labels that a dot of another city sits on.
-DOTS_ON_LABELS_JS = r"""
-() => {
+# In the map: city labels that a dot of another city sits on.
+DOTS_ON_LABELS_JS = (
+    r"""
+() => {"""
+    + ROOT_JS
+    + r"""
   const shown = el => el && el.getClientRects().length > 0
     && getComputedStyle(el).display !== 'none';
   const cities = [];
@@ -62,27 +78,42 @@ DOTS_ON_LABELS_JS = r"""
   return found;
 }
 """
+)
 
-# In the map frame: the centre (frame pixels) of event markers inside the map.
-MARKERS_JS = r"""
-() => {
-  const frame = document.querySelector('.leaflet-container').getBoundingClientRect();
-  return Array.from(document.querySelectorAll('.leaflet-atlas-events-pane path'))
+# In the map: the centre (pixels from the map's corner) of event markers inside the map,
+# clear of its controls.
+MARKERS_JS = (
+    r"""
+() => {"""
+    + ROOT_JS
+    + r"""
+  const controls = Array.from(root.querySelectorAll('.leaflet-control'))
+    .map(c => c.getBoundingClientRect());
+  const under = r => controls.some(c => r.left < c.right + 8 && c.left - 8 < r.right
+                                      && r.top < c.bottom + 8 && c.top - 8 < r.bottom);
+  return Array.from(root.querySelectorAll('.leaflet-atlas-events-pane path'))
     .map(p => p.getBoundingClientRect())
     .filter(r => r.width > 0 && r.left > frame.left + 60 && r.right < frame.right - 60
-                 && r.top > frame.top + 60 && r.bottom < frame.bottom - 60)
-    .map(r => ({x: r.left + r.width / 2, y: r.top + r.height / 2, size: r.width}));
+                 && r.top > frame.top + 60 && r.bottom < frame.bottom - 60 && !under(r))
+    .map(r => ({x: r.left - frame.left + r.width / 2, y: r.top - frame.top + r.height / 2,
+                size: r.width}));
 }
 """
+)
 
-# In the map frame: the legend's box and the map's size.
-LEGEND_JS = r"""
-() => {
-  const r = document.querySelector('.atlas-legend-box').getBoundingClientRect();
+# In the map: the legend's box (from the map's corner) and the map's size.
+LEGEND_JS = (
+    r"""
+() => {"""
+    + ROOT_JS
+    + r"""
+  const r = root.querySelector('.atlas-legend-box').getBoundingClientRect();
   const s = map.getSize();
-  return [{x: r.left, y: r.top, width: r.width, height: r.height}, [s.x, s.y]];
+  return [{x: r.left - frame.left, y: r.top - frame.top, width: r.width, height: r.height},
+          [s.x, s.y]];
 }
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +146,7 @@ def sized(browser, streamlit_server, request):
 
 
 def map_box(page) -> dict:
-    return page.locator("iframe[src*='streamlit_folium']").first.bounding_box()
+    return mapprobe.map_box(page)
 
 
 def dark_pixels(page, box: dict) -> int:
@@ -243,16 +274,30 @@ def test_legend_is_ordered_hatched_and_folds_by_keyboard(sized):
     assert legend["x"] > size[0] / 2 and legend["y"] > size[1] / 2
     assert legend["x"] + legend["width"] <= size[0] and legend["y"] + legend["height"] <= size[1]
     assert legend["height"] <= 0.31 * size[1]
-    scrolls = "() => { const b = document.querySelector('.atlas-legend-box');"
+    scrolls = "() => { const b = document.querySelector('.atlas-live .atlas-legend-box');"
     assert frame.evaluate(
         scrolls + " return b.scrollHeight > b.clientHeight"
         " && getComputedStyle(b).overflowY === 'auto'; }"
     )
-    # The toggle is the next stop of the keyboard after the zoom buttons, and Enter folds it.
+    # The toggle is the next stop of the keyboard after the zoom buttons and the time
+    # control, and Enter folds it.
     title = frame.locator("button.atlas-legend-title")
     assert title.get_attribute("aria-expanded") == "true"
     frame.locator("a.leaflet-control-zoom-out").focus()
-    page.keyboard.press("Tab")
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(frame.evaluate("() => document.activeElement.className"))
+        if stops[-1] == "atlas-legend-title":
+            break
+    assert stops[:6] == [
+        "atlas-time-prev",
+        "atlas-time-minus",
+        "atlas-time-plus",
+        "atlas-time-next",
+        "atlas-time-play",
+        "atlas-time-slider",
+    ], stops
     assert frame.evaluate("() => document.activeElement.className") == "atlas-legend-title"
     page.keyboard.press("Enter")
     assert title.get_attribute("aria-expanded") == "false"
