@@ -97,7 +97,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
         date_input(lang)
         with st.container(horizontal=True, gap="xsmall", width="content", key="atlas_steps"):
             step_buttons(lang, units=("month", "week"))
-        with st.container(width=185, key="atlas_jump"):  # the row stays one row in French too
+        with st.container(width=225, key="atlas_jump"):  # the French placeholder fits whole
             event_picker(atlas, lang, label="collapsed")
         with st.popover(t("more_controls", lang), key="atlas_more"):
             # On a phone the week and month steps fold in here (atlas_app/layout.css).

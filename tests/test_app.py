@@ -30,6 +30,12 @@ def open_app(**params: str) -> AppTest:
     return at
 
 
+def data_atlas():
+    from layers.loading import load_atlas
+
+    return load_atlas()
+
+
 def records(data: dict) -> str:
     return json.dumps(data["records"], ensure_ascii=False)
 
@@ -51,6 +57,12 @@ def test_opens_on_the_day_of_the_pact():
     data = engine_data(at)
     assert "manchukuo_puppet" in records(data)
     assert any("puppet state" in row for row in data["legend"]["rows"])
+    # every part of the map is on the app's path: each layer's records, the events, the legend
+    assert {r["layer"] for r in data["records"]} == {
+        s.id for s in data_atlas().specs() if s.kind != "base"
+    }
+    assert data["eventsVisible"] and "events" in args["layers"]
+    assert "ev_1941_04_13_pact_signed" in {e["id"] for e in data["events"]}
     assert "Neutrality Pact signed in the Kremlin" in text(at)
     assert at.query_params["date"] == "1941-04-13" and at.query_params["lang"] == "en"
 
