@@ -77,7 +77,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "scale_at": {"en": "true at {lat}", "fr": "exacte à {lat}"},
     "north": {"en": "N", "fr": "N"},
     "projection": {"en": "Web Mercator (EPSG:3857)", "fr": "Mercator web (EPSG:3857)"},
-    "legend_ahead": {"en": "Axis not yet reached", "fr": "Axe pas encore atteint"},
+    # Dotted: a stretch the axis has not reached yet, or one whose date of arrival the sources
+    # do not give (several axes have no dated place after the start line).
+    "legend_ahead": {
+        "en": "Axis not yet reached, or date unknown",
+        "fr": "Axe pas encore atteint, ou date inconnue",
+    },
     "legend_ended": {"en": "Movement over (faded)", "fr": "Mouvement terminé (estompé)"},
     "legend_city": {
         "en": "City: period name, native name",

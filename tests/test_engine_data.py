@@ -150,7 +150,7 @@ def test_legend_rows_by_layer_and_date(data):
 
     pact, storm = rows_on("1941-04-13"), rows_on("1945-08-20")
     assert "Japan — puppet state" in pact and "Japan — puppet state" not in storm
-    assert "USSR — military occupation" in storm and "not yet reached" in storm
+    assert "USSR — military occupation" in storm and "not yet reached, or date unknown" in storm
     assert "Event on this date" in pact
 
 

@@ -415,7 +415,7 @@ def test_special_layers_are_found_by_their_flags_not_their_ids(atlas):
     ]
     legend = legend_box_html(other, day, other_ids, "en")
     assert legend == legend_box_html(atlas, day, ids, "en")
-    assert "not yet reached" in legend and "Railway" in legend
+    assert "not yet reached, or date unknown" in legend and "Railway" in legend
     dotted = features(layer_group(other, "axes", day))
     assert any(p.get("s", {}).get("dashArray") == PLANNED_DASH for p in dotted)
     rails = features(layer_group(other, "rails", day))
