@@ -443,6 +443,8 @@ def cold_starts(
 
 
 def run(sampler: RssSampler, steps: int = STEPS) -> tuple[list[Row], dict]:
+    """Cold starts, then the app's engine (steps, bytes, drags) on the last server started,
+    the standalone HTML's, and the naive app's scrub: the rows and their details."""
     from playwright.sync_api import sync_playwright
 
     rows, detail = [], {}

@@ -46,6 +46,7 @@ def _ms(start: float) -> float:
 
 
 def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
+    """The server's work on ``n_dates`` random dates: the rows and their details."""
     _quiet_streamlit()
     import streamlit as st
 
