@@ -1,15 +1,18 @@
-"""Server: the state on a date and the map update the app sends, over 200 random dates.
-
-Measured in this process with the app's own code, Streamlit running bare:
+"""Server: what a date costs the server, over 200 random dates, in this process with the
+app's own code (Streamlit running bare).
 
 * ``snapshot`` — what holds on the date (temporal index + cached slices);
-* ``groups uncached`` — every feature group of the date built anew and rendered to the
-  script the browser receives (:func:`layers.render.date_groups` +
-  :func:`atlas_app.mapcomponent.group_script`), as if no cache existed;
-* ``app update`` — what a date change costs the server in the app:
-  :func:`atlas_app.mapview.show_map`, as the main page calls it (the mounted base map, the
-  feature-group scripts cached per state, the component call), on dates never shown before
-  and then on dates shown before.
+* ``work after release`` — what the main page's fragment does once the user releases the
+  map's time control on a new date: :func:`atlas_app.livemap.show_live_map` (the live map's
+  component call: date, layers and playback step; the map's script and data are served
+  files made once per language and base), :func:`layers.model.snapshot` and the events
+  panel's data (:func:`layers.map_features.nearby_events`). The browser draws the date itself
+  before the server hears of it;
+* the Compare page (streamlit-folium): ``groups uncached`` — every feature group of a date
+  built anew and rendered to the script its iframe receives (:func:`layers.render.date_groups`
+  + :func:`atlas_app.mapcomponent.group_script`), and ``map update`` —
+  :func:`atlas_app.mapview.show_map`, as the Compare page calls it for each of its maps, on
+  dates never shown before and then on dates shown before.
 """
 
 from __future__ import annotations
@@ -38,13 +41,19 @@ def _quiet_streamlit() -> None:
             logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
 def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
+    """The server's work on ``n_dates`` random dates: the rows and their details."""
     _quiet_streamlit()
     import streamlit as st
 
-    from atlas_app import assets, mapcomponent, mapview
+    from atlas_app import assets, livemap, mapcomponent, mapview
     from layers import render
     from layers.loading import geodata_folder
+    from layers.map_features import nearby_events
 
     _quiet_streamlit()
     st.cache_resource.clear()
@@ -58,46 +67,73 @@ def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
     )
     rng.shuffle(days)
 
-    snap_ms, build_ms = [], []
-    for day in days:
+    def released(day: dt.date) -> tuple[float, float, float, float]:
+        """The fragment's work on a settled date: (total, live map, snapshot, events) ms."""
         start = time.perf_counter()
+        livemap.show_live_map(atlas, day, ids, "en", "atlas", key="atlas_live_map")
+        live = _ms(start)
+        mark = time.perf_counter()
         snapshot(atlas, day, ids)
-        snap_ms.append((time.perf_counter() - start) * 1000)
+        snap = _ms(mark)
+        mark = time.perf_counter()
+        nearby_events(atlas, day)
+        events = _ms(mark)
+        return _ms(start), live, snap, events
+
+    released(ATLAS_START)  # the first run makes the served map and data once, as the app's does
+    release = [released(day) for day in days]
+
+    build_ms = []
+    for day in days:
         start = time.perf_counter()
         groups = render.date_groups(atlas, day, ids, "en", store)
         [mapcomponent.group_script(group, slot) for slot, group in enumerate(groups)]
-        build_ms.append((time.perf_counter() - start) * 1000)
+        build_ms.append(_ms(start))
 
-    def update(day: dt.date) -> float:
+    def compare_update(day: dt.date) -> float:
         start = time.perf_counter()
         snapshot(atlas, day, ids)
-        mapview.show_map(atlas, day, ids, "en", "atlas", key="atlas_map")
-        return (time.perf_counter() - start) * 1000
+        mapview.show_map(atlas, day, ids, "en", "atlas", key="map_compare_left", sync=True)
+        return _ms(start)
 
-    update(ATLAS_START)  # the first run mounts the base map once, as the app's first run does
-    new_ms = [update(day) for day in days]
-    seen_ms = [update(day) for day in days]
+    compare_update(ATLAS_START)  # the first run mounts the base map once, as the page's does
+    new_ms = [compare_update(day) for day in days]
+    seen_ms = [compare_update(day) for day in days]
 
-    snap, build = summary(snap_ms), summary(build_ms)
-    new, seen = summary(new_ms), summary(seen_ms)
+    total, live, snap, events = (summary(list(column)) for column in zip(*release, strict=True))
+    build, new, seen = summary(build_ms), summary(new_ms), summary(seen_ms)
     rows = [
         Row("server: snapshot, p50", snap["p50"], "ms", None, f"p95 {snap['p95']:.2f} ms"),
         Row(
-            "server: feature groups built uncached, p50",
+            "server: work after the user releases a date, p50",
+            total["p50"],
+            "ms",
+            "server_release_p50_ms",
+            f"p95 {total['p95']:.2f} ms; show_live_map + snapshot + nearby_events",
+        ),
+        Row(
+            "server: of which the live map's component call, p50",
+            live["p50"],
+            "ms",
+            None,
+            f"p95 {live['p95']:.2f} ms; nearby_events p50 {events['p50']:.3f} ms",
+        ),
+        Row(
+            "Compare page (streamlit-folium): groups built uncached, p50",
             build["p50"],
             "ms",
             None,
             f"p95 {build['p95']:.1f} ms (groups and their scripts, no cache)",
         ),
         Row(
-            "server: app update on a date never shown, p50",
+            "Compare page (streamlit-folium): map update, new date, p50",
             new["p50"],
             "ms",
             "server_update_p50_ms",
-            f"p95 {new['p95']:.1f} ms; snapshot + mapview.show_map",
+            f"p95 {new['p95']:.1f} ms; snapshot + mapview.show_map, per map",
         ),
         Row(
-            "server: app update on a date shown before, p50",
+            "Compare page (streamlit-folium): map update, date seen, p50",
             seen["p50"],
             "ms",
             None,
@@ -107,8 +143,12 @@ def run(n_dates: int = N_DATES) -> tuple[list[Row], dict]:
     detail = {
         "dates": len(days),
         "snapshot_ms": snap,
-        "groups_uncached_ms": build,
-        "app_update_new_date_ms": new,
-        "app_update_seen_date_ms": seen,
+        "release_ms": total,
+        "release_live_map_ms": live,
+        "release_snapshot_ms": snap,
+        "release_nearby_events_ms": events,
+        "compare_groups_uncached_ms": build,
+        "compare_update_new_date_ms": new,
+        "compare_update_seen_date_ms": seen,
     }
     return rows, detail
