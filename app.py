@@ -16,14 +16,15 @@ LAYOUT_CSS = Path(__file__).parent / "atlas_app" / "layout.css"
 
 
 def live_section(atlas: Atlas, lang: str) -> None:
-    """Controls, map, events and notes: a fragment, so a date settled in the map reruns only
-    this part of the page. The map draws every date itself (its time control: drag, keys,
-    steps, play); the server hears of the date when the user stops."""
+    """Map, events and notes: a fragment, so a date settled in the map reruns only this part
+    of the page. The map draws every date itself (its time control: drag, keys, steps,
+    play); the server hears of the date when the user stops. The controls above it (a date
+    to go to, week and month steps, the event picker, the speed) show no date of their own,
+    so they stay out of the fragment and a settled date does not send them again."""
 
     @st.fragment
     def live() -> None:
-        controls_box, map_box = st.container(), st.container(key="atlas_map")
-        with map_box:  # drawn first (placed below the controls): its update leaves first
+        with st.container(key="atlas_map"):
             day = st.session_state[session.DATE]
             layer_ids = st.session_state[session.LAYERS]
             result = livemap.show_live_map(
@@ -37,8 +38,6 @@ def live_section(atlas: Atlas, lang: str) -> None:
                 play_step=st.session_state.get(controls.SPEED, 7),
             )
             mapview.remember_view(result)
-        with controls_box:
-            controls.date_controls(atlas, lang)
         panels.events_panel(atlas, day, lang, on_jump=session.set_date)
         panels.territory_notes(atlas, day, layer_ids, lang)
         session.sync_url(atlas)
@@ -51,6 +50,7 @@ lang = session.lang()
 st.html(f"<style>{LAYOUT_CSS.read_text(encoding='utf-8')}</style>")
 controls.sidebar(atlas, lang)
 panels.problems_panel(atlas, lang)
+controls.date_controls(atlas, lang)
 live_section(atlas, lang)
 st.caption(t("app_subtitle", lang))
 export_panel(atlas, lang)

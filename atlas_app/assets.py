@@ -99,32 +99,75 @@ def served_name(kind: str, data: bytes, extension: str) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def live_map(folder: str, lang: str, basemap: str) -> LiveMap:
-    """The live map of a language and base, its data and script served as files: made once
-    per process (or taken from the files served already)."""
+    """The live map of a language and base, its CSS, script and engine data served as files:
+    made once per change of data or code (kept in the atlas's disk cache), written under
+    static/ once per process."""
     atlas = shipped_atlas(folder)
     store = geometry_store(folder)
     if store is None:  # no static serving: nothing can be fetched
         return inline_live_map(atlas, lang, basemap)
-    data = json.dumps(engine_data(atlas, lang, store=store), separators=(",", ":")).encode()
-    packed = gzip.compress(data, compresslevel=9, mtime=0)
-    name = served_name(f"engine_{lang}", data, ".json")
+    files = cached(
+        f"live-{lang}-{basemap}",
+        lambda: _live_files(atlas, lang, basemap, store),
+        Path(folder),
+        dict,
+        dict,
+    )
     target = STATIC_VENDOR / "atlas"
-    write_served(target, name, data)
-    write_served(target, name + ".gz", packed)
-    m = base_map(atlas, lang, basemap, store=store)
-    parts = live_parts(m, {"url": f"{STATIC_URL}/atlas/{name}.gz"})
-    script = parts.script.encode("utf-8")
-    script_name = served_name(f"live_{lang}_{basemap}", script, ".js")
-    write_served(target, script_name, script)
-    return LiveMap(parts, f"{STATIC_URL}/atlas/{script_name}", None)
+    urls = {}
+    for key, kind, extension in LIVE_FILES:
+        name = served_name(kind.format(lang=lang, basemap=basemap), files[key], extension)
+        write_served(target, name, files[key])
+        urls[key] = f"{STATIC_URL}/atlas/{name}"
+    data_name = urls["data"].rsplit("/", 1)[1]
+    write_served(target, data_name + ".gz", files["data.gz"])
+    return LiveMap(files["name"].decode(), css_url=urls["css"], script_url=urls["script"])
+
+
+# The live map's served files: (key, kind, extension); the script names the data's URL.
+LIVE_FILES = (
+    ("data", "engine_{lang}", ".json"),
+    ("css", "live_{lang}_{basemap}", ".css"),
+    ("script", "live_{lang}_{basemap}", ".js"),
+)
+
+
+def _live_files(atlas: Atlas, lang: str, basemap: str, store: GeometryStore) -> dict[str, bytes]:
+    """The live map's files: the engine's data (plain and gzipped), the map's CSS and script
+    (which fetches the data at its served URL), and the Leaflet map's global name."""
+    data = json.dumps(engine_data(atlas, lang, store=store), separators=(",", ":")).encode()
+    url = f"{STATIC_URL}/atlas/{served_name(f'engine_{lang}', data, '.json')}.gz"
+    parts = live_parts(base_map(atlas, lang, basemap, store=store), {"url": url})
+    return {
+        "data": data,
+        "data.gz": gzip.compress(data, compresslevel=9, mtime=0),
+        "css": parts.css.encode("utf-8"),
+        "script": parts.script.encode("utf-8"),
+        "name": parts.map_name.encode("utf-8"),
+    }
 
 
 def inline_live_map(atlas: Atlas, lang: str, basemap: str) -> LiveMap:
-    """The live map with its data and script sent with the page (static serving is off)."""
-    m = base_map(atlas, lang, basemap)
-    parts = live_parts(m, {"element": LIVE_DATA_ID})
+    """The live map with its CSS, script and data sent with the page (static serving is
+    off)."""
+    parts = live_parts(base_map(atlas, lang, basemap), {"element": LIVE_DATA_ID})
     data = json.dumps(engine_data(atlas, lang), separators=(",", ":"))
-    return LiveMap(parts, None, data)
+    return LiveMap(parts.map_name, css=parts.css, script=parts.script, data=data)
+
+
+@st.cache_resource(show_spinner=False)
+def served_module(text: str, kind: str) -> str | None:
+    """Serve a JavaScript module (``<kind>-<hash>.js`` under static/); its URL, or None when
+    static serving is off or the folder cannot be written."""
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    data = text.encode("utf-8")
+    name = served_name(kind, data, ".js")
+    try:
+        write_served(STATIC_VENDOR / "atlas", name, data)
+    except OSError:
+        return None
+    return f"{STATIC_URL}/atlas/{name}"
 
 
 def _holds(path: Path, content: bytes) -> bool:

@@ -89,9 +89,10 @@ def date_slider(
 
 def date_controls(atlas: Atlas, lang: str) -> None:
     """One compact row above the map, beside the time control inside it (which drags, steps
-    by days and events, and plays): a date to type, week and month steps, the event picker
-    and, folded in a popover, the playback speed. The row wraps on a narrow screen (layout:
-    atlas_app/layout.css)."""
+    by days and events, and plays): a date to go to, week and month steps, the event picker
+    and, folded in a popover, the playback speed. None of them shows the date (the map
+    does), so none goes stale while the map moves it. The row wraps on a narrow screen
+    (layout: atlas_app/layout.css)."""
     row = st.container(horizontal=True, vertical_alignment="center", key="atlas_controls")
     with row:
         date_input(lang)
@@ -115,15 +116,22 @@ def date_controls(atlas: Atlas, lang: str) -> None:
 
 
 def date_input(lang: str, key: str = "w_date") -> None:
-    """The atlas date as a field to type or pick, bound to the date shared by every page."""
-    st.session_state[key] = st.session_state[session.DATE]
+    """A date to go to, typed or picked; empty again once the atlas has gone there."""
+
+    def go() -> None:
+        chosen = st.session_state.get(key)
+        if isinstance(chosen, dt.date):
+            session.set_date(chosen)
+        st.session_state[key] = None
+
     st.date_input(
-        t("date", lang),
+        t("go_to_date", lang),
+        value=None,
         min_value=ATLAS_START,
         max_value=ATLAS_END,
         format="YYYY-MM-DD",
         key=key,
-        on_change=lambda: session.set_date(st.session_state[key] or st.session_state[session.DATE]),
+        on_change=go,
         width=150,
         label_visibility="collapsed",
     )

@@ -13,10 +13,13 @@ updates the events panel, the notes and the link. The view comes back as a state
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 from importlib import resources
 
 import streamlit as st
+from jinja2 import Template
 
 from atlas_app import assets, session
 from layers.engine_data import layer_records
@@ -27,12 +30,21 @@ from layers.render import LEAFLET_ASSETS
 from layers.urlstate import clamp_date
 
 WEB = resources.files("atlas_app") / "web"
-COMPONENT = st.components.v2.component(
-    "atlas_live_map",
-    html='<div class="atlas-live"></div>',
-    js=(WEB / "live_map.js").read_text(encoding="utf-8"),
-    isolate_styles=False,  # Leaflet's panes and controls use the page's CSS
-)
+HTML = '<div class="atlas-live"></div>'
+
+
+@functools.cache
+def component():
+    """The live map's component, registered once per process. Its module is served as a
+    file where static serving is on (the component then holds a two-line loader: a rerun
+    does not send the module again), else given inline."""
+    host = (WEB / "live_map.js").read_text(encoding="utf-8")
+    url = assets.served_module(host, "live_host")
+    if url is not None:
+        loader = Template((WEB / "live_map_loader.js").read_text(encoding="utf-8"))
+        host = loader.render(url=json.dumps(url))
+    # Leaflet's panes and controls use the page's CSS: no shadow root.
+    return st.components.v2.component("atlas_live_map", html=HTML, js=host, isolate_styles=False)
 
 
 def show_live_map(
@@ -51,17 +63,18 @@ def show_live_map(
     live = assets.live_map(str(geodata_folder()), lang, basemap)
     mount = {
         "key": f"{lang}|{basemap}|{live.script_url or id(live)}",
-        "mapId": live.parts.map_name,
-        "mapName": live.parts.map_name,
-        "css": live.parts.css,
+        "mapId": live.map_name,
+        "mapName": live.map_name,
+        "cssUrl": live.css_url,
+        "css": live.css,
         "scriptUrl": live.script_url,
-        "script": None if live.script_url else live.parts.script,
+        "script": live.script,
         "data": live.data,
         "dataId": LIVE_DATA_ID,
         "start": LIVE_START,
         "leaflet": LEAFLET_ASSETS,
     }
-    result = COMPONENT(
+    result = component()(
         key=key,
         data={
             "mount": mount,

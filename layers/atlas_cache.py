@@ -68,13 +68,16 @@ def cache_folder() -> Path | None:
     return Path(base) / "neutrality-pact-atlas"
 
 
+CODE = (".py", ".js", ".css", ".j2")  # the library's sources: Python and its web files
+
+
 def atlas_digest(folder: Path) -> str:
-    """A digest of the geodata files, the ``layers/`` sources and the library versions."""
+    """A digest of the geodata files, the ``layers/`` sources (its web files included) and
+    the library versions."""
     digest = hashlib.sha256()
     for root, label in ((Path(folder), "data"), (LAYERS_SOURCE, "code")):
-        pattern = "*.py" if label == "code" else "*"
-        for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
-            if "__pycache__" in path.parts:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts or (label == "code" and path.suffix not in CODE):
                 continue
             digest.update(f"{label}:{path.relative_to(root).as_posix()}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())

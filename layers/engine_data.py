@@ -92,6 +92,7 @@ def look() -> dict:
         "legendMinHeight": style.LEGEND_MIN_HEIGHT,
         "timePosition": style.TIME_POSITION,
         "settleAfterMs": dict(style.SETTLE_AFTER_MS),
+        "quietMs": style.LABELS_QUIET_MS,
         "icons": dict(style.TIME_ICONS),
         "iconBox": style.TIME_ICON_BOX,
         "msPerDay": dt.timedelta(days=1) // dt.timedelta(milliseconds=1),

@@ -96,12 +96,16 @@ LIVE_START = "atlasLiveStart"  # the global the app's host fills with the first 
 
 @dataclass(frozen=True)
 class LiveMap:
-    """The app's live map: its parts; where its script is served (``None``: run
-    ``parts.script`` as it is); the engine's data as JSON when it is not served."""
+    """The app's live map: its Leaflet map's global name, and where its CSS and script are
+    served (``*_url``) or, when nothing is served, the CSS, the script and the engine's data
+    as JSON to put in the page."""
 
-    parts: MapParts
-    script_url: str | None
-    data: str | None
+    map_name: str
+    css_url: str | None = None
+    script_url: str | None = None
+    css: str | None = None
+    script: str | None = None
+    data: str | None = None
 
 
 def live_parts(m: folium.Map, source: dict) -> MapParts:

@@ -47,6 +47,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "one_day": {"en": "1 day", "fr": "1 jour"},
     "n_days": {"en": "{n} days", "fr": "{n} jours"},
     "events_panel": {"en": "What happened", "fr": "Ce qui s'est passé"},
+    "go_to_date": {"en": "Go to a date", "fr": "Aller à une date"},
     "events_dated": {"en": "On and around {date}", "fr": "Le {date} et autour"},
     "on_this_date": {"en": "On this date", "fr": "À cette date"},
     "around_this_date": {"en": "Around this date", "fr": "Autour de cette date"},

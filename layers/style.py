@@ -333,6 +333,7 @@ LEGEND_MAX_SHARE = 0.3  # the legend is at most this share of the map's height (
 LEGEND_MIN_HEIGHT = "6.5em"  # and never lower than this
 TIME_POSITION = "topright"  # the time control: over the sea north-east of Japan
 SETTLE_AFTER_MS = {"release": 150, "step": 400}  # the page hears of the date once still
+LABELS_QUIET_MS = 160  # while dragging or playing, labels are placed once the date rests
 TIME_ICON_BOX = "0 0 12 12"  # the SVG view box of the time control's icons
 TIME_ICONS = {  # SVG paths in that box
     "prevEvent": "M1 1 H3 V11 H1 Z M11 1 L4 6 L11 11 Z",

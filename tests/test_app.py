@@ -49,7 +49,7 @@ def text(at: AppTest) -> str:
 def test_opens_on_the_day_of_the_pact():
     at = open_app()
     assert at.header[0].value.startswith("The Neutrality Pact atlas")
-    assert at.date_input(key="w_date").value == D("1941-04-13")
+    assert at.date_input(key="w_date").value is None  # a date to go to: the map shows the date
     args = map_args(at)
     assert args["date"] == "1941-04-13" and "manchukuo" in args["layers"]
     assert args["mount"]["leaflet"] == "/app/static/vendor/leaflet"
@@ -85,7 +85,6 @@ def test_moving_the_date_keeps_the_map_mounted():
 def test_link_parameters_are_honoured():
     at = open_app(date="1945-08-20", lang="fr", layers="manchukuo,korea")
     assert at.header[0].value.startswith("L'atlas du pacte de neutralité")
-    assert at.date_input(key="w_date").value == D("1945-08-20")
     assert at.checkbox(key="w_layer_korea").value and at.checkbox(key="w_layer_manchukuo").value
     assert not at.checkbox(key="w_layer_japan").value
     args = map_args(at)
@@ -117,7 +116,6 @@ def test_buttons_move_the_date_as_labelled(start, button, expected):
     at.button(key=button).click().run()
     assert not at.exception
     assert at.session_state["atlas_date"] == D(expected)
-    assert at.date_input(key="w_date").value == D(expected)
     assert map_args(at)["date"] == expected  # the map follows the server's date
     assert at.query_params["date"] == expected
 
@@ -126,6 +124,7 @@ def test_typed_date_moves_the_atlas():
     at = open_app()
     at.date_input(key="w_date").set_value(D("1943-11-27")).run()
     assert at.session_state["atlas_date"] == D("1943-11-27")
+    assert at.date_input(key="w_date").value is None  # ready for the next date
     assert map_args(at)["date"] == "1943-11-27" and at.query_params["date"] == "1943-11-27"
 
 

@@ -51,12 +51,15 @@ function viewOf(map) {
 
 function mount(root, data, setTriggerValue, setStateValue) {
   const live = {key: data.mount.key, serverDate: data.date, echoes: [], engine: null};
-  const style = document.createElement("style");
-  style.textContent = data.mount.css;
   const box = document.createElement("div");
   box.className = "folium-map";
   box.id = data.mount.mapId;
-  root.replaceChildren(style, box);
+  root.replaceChildren(box);
+  if (data.mount.css) {  // nothing served: the map's CSS comes with the page
+    const style = document.createElement("style");
+    style.textContent = data.mount.css;
+    root.prepend(style);
+  }
   if (data.mount.data) {
     const json = document.createElement("script");
     json.type = "application/json";
@@ -68,8 +71,9 @@ function mount(root, data, setTriggerValue, setStateValue) {
     date: data.date, layers: data.layers, playStep: data.playStep, extra: data.extra,
   };
   live.extra = data.extra ? data.extra.key : null;
-  live.ready = load(data.mount.leaflet + "/leaflet.css", "css")
-    .then(() => load(data.mount.leaflet + "/leaflet.js", "js"))
+  const styles = [load(data.mount.leaflet + "/leaflet.css", "css")];
+  if (data.mount.cssUrl) { styles.push(load(data.mount.cssUrl, "css")); }
+  live.ready = Promise.all(styles.concat([load(data.mount.leaflet + "/leaflet.js", "js")]))
     .then(() => run(data.mount))
     .then(() => window[data.mount.mapName].atlasEngine)
     .then((engine) => {

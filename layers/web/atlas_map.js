@@ -283,8 +283,19 @@ window.atlasLib = window.atlasLib || (function () {
       edge.addLayer(pointer);
     });
   }
+  // While the date moves (a drag, playback), placing labels is put off until it stops for
+  // a moment: measuring every label's box each frame costs more than drawing the frame.
+  function quiet(map, ms) { map.atlasQuietUntil = Date.now() + ms; }
   function declutterSoon(map) {
     if (!map || map.atlasDeclutter) { return; }
+    var wait = (map.atlasQuietUntil || 0) - Date.now();
+    if (wait > 0) {
+      map.atlasDeclutter = setTimeout(function () {
+        map.atlasDeclutter = null;
+        declutterSoon(map);
+      }, wait);
+      return;
+    }
     map.atlasDeclutter = requestAnimationFrame(function () {
       map.atlasDeclutter = null;
       declutter(map);
@@ -354,5 +365,6 @@ window.atlasLib = window.atlasLib || (function () {
       fold();
     });
   }
-  return {draw: draw, declutter: declutterSoon, sync: sync, fit: fit, legend: legend};
+  return {draw: draw, declutter: declutterSoon, quiet: quiet, sync: sync, fit: fit,
+          legend: legend};
 })();

@@ -352,6 +352,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
       drawRecords(iso);
       drawEvents(nearby(iso));
       drawLegend(iso);
+      if (source === "drag" || source === "play") { window.atlasLib.quiet(map, look.quietMs); }
       window.atlasLib.declutter(map);
       control.prev.disabled = !(eventDates[0] < iso);
       control.next.disabled = !(eventDates[eventDates.length - 1] > iso);
