@@ -166,8 +166,12 @@ def test_slider_speaks_the_date_in_french(opened):
     slider = page.locator(".atlas-time-slider")
     assert slider.get_attribute("aria-valuetext") == "1er août 1945"
     slider.focus()
-    page.keyboard.press("ArrowRight")
-    assert slider.get_attribute("aria-valuetext") == "2 août 1945"
+    page.keyboard.press("ArrowRight")  # drawn on the next animation frame
+    page.wait_for_function(
+        "() => document.querySelector('.atlas-time-slider')"
+        ".getAttribute('aria-valuetext') === '2 août 1945'",
+        timeout=5_000,
+    )
     assert page.text_content(".atlas-time-date") == "2 août 1945"
     assert page.inner_text(".atlas-time-play").strip() == "Lecture"
     assert page.text_content(".atlas-legend-title") == "Légende"
