@@ -10,6 +10,7 @@ from atlas_app import controls, livemap, mapview, page, panels, session
 from atlas_app.export_panel import export_panel
 from layers.i18n import t
 from layers.model import Atlas
+from layers.style import PLAY_STEP_DAYS
 
 MAP_KEY = "atlas_live_map"
 LAYOUT_CSS = Path(__file__).parent / "atlas_app" / "layout.css"
@@ -35,7 +36,7 @@ def live_section(atlas: Atlas, lang: str) -> None:
                 st.session_state[session.BASEMAP],
                 key=MAP_KEY,
                 view=mapview.mount_view(),
-                play_step=st.session_state.get(controls.SPEED, 7),
+                play_step=st.session_state.get(controls.SPEED, PLAY_STEP_DAYS),
             )
             mapview.remember_view(result)
         panels.events_panel(atlas, day, lang, on_jump=session.set_date)

@@ -13,6 +13,7 @@ from layers.i18n import format_date, localised, t
 from layers.loading import geodata_folder
 from layers.map_features import feature_rows
 from layers.model import ATLAS_END, ATLAS_START, Atlas
+from layers.style import PLAY_STEP_DAYS
 from layers.urlstate import BASEMAPS, EVENTS_ID, clamp_date
 
 SPEED = "atlas_speed"
@@ -104,7 +105,7 @@ def date_controls(atlas: Atlas, lang: str) -> None:
             # On a phone the week and month steps fold in here (atlas_app/layout.css).
             with st.container(horizontal=True, gap="xsmall", key="atlas_more_steps"):
                 step_buttons(lang, prefix="b_more_", units=("month", "week"))
-            st.session_state["w_speed"] = st.session_state.get(SPEED, 7)
+            st.session_state["w_speed"] = st.session_state.get(SPEED, PLAY_STEP_DAYS)
             st.select_slider(
                 t("speed", lang),
                 SPEEDS,

@@ -27,6 +27,7 @@ from layers.engine_element import LIVE_DATA_ID, LIVE_START
 from layers.loading import geodata_folder
 from layers.model import Atlas
 from layers.render import LEAFLET_ASSETS
+from layers.style import PLAY_STEP_DAYS
 from layers.urlstate import clamp_date
 
 WEB = resources.files("atlas_app") / "web"
@@ -56,15 +57,14 @@ def show_live_map(
     *,
     key: str,
     view: tuple[float, float, int] | None = None,
-    play_step: int = 7,
+    play_step: int = PLAY_STEP_DAYS,
 ) -> dict | None:
     """Show the live map at ``day``; ``view`` (lat, lon, zoom) applies when it mounts.
     Returns the view the map reports ({"center", "zoom", "bounds"}), or None."""
     live = assets.live_map(str(geodata_folder()), lang, basemap)
     mount = {
         "key": f"{lang}|{basemap}|{live.script_url or id(live)}",
-        "mapId": live.map_name,
-        "mapName": live.map_name,
+        "mapName": live.map_name,  # folium's: the map's global and its <div>'s id
         "cssUrl": live.css_url,
         "css": live.css,
         "scriptUrl": live.script_url,

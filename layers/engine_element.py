@@ -17,13 +17,9 @@ from folium.template import Template
 
 from layers import style
 from layers.eventtext import script_json
-from layers.map_elements import FastElement, _Rendered
+from layers.map_elements import BOX_CSS, FastElement, _Rendered
 
 WEB = resources.files("layers") / "web"
-_BOX = (
-    f"background:{style.LAND}EE;border:1px solid {style.COAST};border-radius:4px;"
-    f"color:{style.TEXT};box-shadow:0 1px 4px {style.TEXT}55;"
-)
 
 
 class AtlasEngine(FastElement):
@@ -57,9 +53,7 @@ window.AtlasEngine.start(
 def engine_css() -> str:
     """The time control's CSS with the atlas's colours."""
     text = (WEB / "engine.css").read_text(encoding="utf-8")
-    return Template(text).render(
-        box=_BOX, land=style.LAND, coast=style.COAST, text=style.TEXT, grid=style.GRATICULE
-    )
+    return Template(text).render(box=BOX_CSS, land=style.LAND, coast=style.COAST, text=style.TEXT)
 
 
 @dataclass(frozen=True)

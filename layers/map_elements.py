@@ -216,14 +216,14 @@ class AtlasHead(FastElement):
         self.library = LIBRARY
 
 
-_BOX = (
+BOX_CSS = (  # the map's boxes: legend, date, time control
     f"background:{LAND}EE;border:1px solid {COAST};border-radius:4px;color:{TEXT};"
     f"box-shadow:0 1px 4px {TEXT}55;padding:6px 9px;"
 )
 # The map's look: layers/web/atlas_map.css, with the colours of layers.style.
 _CSS_TEMPLATE = (Path(__file__).parent / "web" / "atlas_map.css").read_text(encoding="utf-8")
 CSS = Template(_CSS_TEMPLATE).render(
-    box=_BOX,
+    box=BOX_CSS,
     halo=",".join(f"0 0 {r}px {LAND}" for r in (1, 2, 3)),
     land=LAND,
     sea=SEA,

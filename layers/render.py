@@ -56,6 +56,7 @@ from layers.style import (
     LAND_STYLE,
     PLANNED_DASH,
     TEXT,
+    ZOOM_SNAP,
     LegendEntry,
     legend_entries,
 )
@@ -148,7 +149,7 @@ def base_map(
         min_zoom=MIN_ZOOM,
         max_zoom=MAX_ZOOM,
         control_scale=False,  # MapAccess adds one in kilometres only
-        zoom_snap=0.5,
+        zoom_snap=ZOOM_SNAP,
     )
     m.default_js = [("leaflet", f"{assets}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{assets}/leaflet.css")]

@@ -53,7 +53,7 @@ function mount(root, data, setTriggerValue, setStateValue) {
   const live = {key: data.mount.key, serverDate: data.date, echoes: [], engine: null};
   const box = document.createElement("div");
   box.className = "folium-map";
-  box.id = data.mount.mapId;
+  box.id = data.mount.mapName;
   root.replaceChildren(box);
   if (data.mount.css) {  // nothing served: the map's CSS comes with the page
     const style = document.createElement("style");
