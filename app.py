@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas_app import controls, livemap, mapview, page, panels, session
+from atlas_app import controls, livemap, page, panels, session
 from atlas_app.export_panel import export_panel
 from layers.i18n import t
 from layers.model import Atlas
@@ -35,10 +35,10 @@ def live_section(atlas: Atlas, lang: str) -> None:
                 lang,
                 st.session_state[session.BASEMAP],
                 key=MAP_KEY,
-                view=mapview.mount_view(),
+                view=session.mount_view(),
                 play_step=st.session_state.get(controls.SPEED, PLAY_STEP_DAYS),
             )
-            mapview.remember_view(result)
+            session.remember_view(result)
         panels.events_panel(atlas, day, lang, on_jump=session.set_date)
         panels.territory_notes(atlas, day, layer_ids, lang)
         session.sync_url(atlas)
@@ -49,9 +49,9 @@ def live_section(atlas: Atlas, lang: str) -> None:
 atlas = page.setup_page("app_title", map_page=True)
 lang = session.lang()
 st.html(f"<style>{LAYOUT_CSS.read_text(encoding='utf-8')}</style>")
-controls.sidebar(atlas, lang)
 panels.problems_panel(atlas, lang)
 controls.date_controls(atlas, lang)
 live_section(atlas, lang)
+controls.sidebar(atlas, lang)  # after the map: the map's files are asked for sooner
 st.caption(t("app_subtitle", lang))
 export_panel(atlas, lang)

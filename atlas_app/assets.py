@@ -121,7 +121,12 @@ def live_map(folder: str, lang: str, basemap: str) -> LiveMap:
         urls[key] = f"{STATIC_URL}/atlas/{name}"
     data_name = urls["data"].rsplit("/", 1)[1]
     write_served(target, data_name + ".gz", files["data.gz"])
-    return LiveMap(files["name"].decode(), css_url=urls["css"], script_url=urls["script"])
+    return LiveMap(
+        files["name"].decode(),
+        css_url=urls["css"],
+        script_url=urls["script"],
+        fetches=(urls["data"] + ".gz", store.url),
+    )
 
 
 # The live map's served files: (key, kind, extension); the script names the data's URL.

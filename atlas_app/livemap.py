@@ -69,6 +69,7 @@ def show_live_map(
         "css": live.css,
         "scriptUrl": live.script_url,
         "script": live.script,
+        "fetches": list(live.fetches),
         "data": live.data,
         "dataId": LIVE_DATA_ID,
         "start": LIVE_START,

@@ -23,7 +23,6 @@ from layers.model import Atlas
 
 MAP_HEIGHT = 700  # the main page's CSS makes the map fill the window
 RETURNED = ["bounds", "zoom", "center"]  # for the link's view and the export's area
-MOUNT_VIEW = "_atlas_mount_view"
 
 
 @st.cache_resource(max_entries=12, show_spinner=False, hash_funcs=HASH_FUNCS)
@@ -91,31 +90,3 @@ def show_map(
         center=(view[0], view[1]) if view else None,
         zoom=view[2] if view else None,
     )
-
-
-def mount_view() -> tuple[float, float, int] | None:
-    """The view to open the map at: fixed when the map mounts (first run, new language or
-    base map), so reruns never fight the user's panning."""
-    mount = (st.session_state[session.LANG], st.session_state[session.BASEMAP])
-    if st.session_state.get(session.MOUNT) != mount:
-        st.session_state[session.MOUNT] = mount
-        st.session_state[MOUNT_VIEW] = st.session_state.get(session.VIEW)
-    return st.session_state[MOUNT_VIEW]
-
-
-def remember_view(result: dict | None) -> None:
-    """Keep the view the map reports (for the link and the image export)."""
-    if not result:
-        return
-    center, zoom, bounds = result.get("center"), result.get("zoom"), result.get("bounds")
-    if center and isinstance(zoom, (int, float)):
-        lon = (center["lng"] + 180) % 360 - 180
-        st.session_state[session.VIEW] = (round(center["lat"], 3), round(lon, 3), int(zoom))
-    if bounds and bounds.get("_southWest", {}).get("lat") is not None:
-        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
-        st.session_state[session.BOUNDS] = (
-            south_west["lng"],
-            south_west["lat"],
-            north_east["lng"],
-            north_east["lat"],
-        )

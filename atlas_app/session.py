@@ -30,6 +30,7 @@ BOUNDS = "atlas_bounds"  # (west, south, east, north) of the main map's view
 WARNINGS = "atlas_warnings"  # what was wrong with the link, until the user moves on
 USER = "atlas_user_layers"
 MOUNT = "_atlas_map_mount"  # (lang, base map) the main map was mounted with
+MOUNT_VIEW = "_atlas_mount_view"  # the view the main map was mounted at
 
 
 def user_layers() -> list[Layer]:
@@ -137,3 +138,31 @@ def set_date(day: dt.date) -> None:
     """Move the shared date (kept in the atlas range); link warnings are done with."""
     st.session_state[DATE] = clamp_date(day)
     st.session_state[WARNINGS] = []
+
+
+def mount_view() -> tuple[float, float, int] | None:
+    """The view to open the map at: fixed when the map mounts (first run, new language or
+    base map), so reruns never fight the user's panning."""
+    mount = (st.session_state[LANG], st.session_state[BASEMAP])
+    if st.session_state.get(MOUNT) != mount:
+        st.session_state[MOUNT] = mount
+        st.session_state[MOUNT_VIEW] = st.session_state.get(VIEW)
+    return st.session_state[MOUNT_VIEW]
+
+
+def remember_view(result: dict | None) -> None:
+    """Keep the view the map reports (for the link and the image export)."""
+    if not result:
+        return
+    center, zoom, bounds = result.get("center"), result.get("zoom"), result.get("bounds")
+    if center and isinstance(zoom, (int, float)):
+        lon = (center["lng"] + 180) % 360 - 180
+        st.session_state[VIEW] = (round(center["lat"], 3), round(lon, 3), int(zoom))
+    if bounds and bounds.get("_southWest", {}).get("lat") is not None:
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
+        st.session_state[BOUNDS] = (
+            south_west["lng"],
+            south_west["lat"],
+            north_east["lng"],
+            north_east["lat"],
+        )

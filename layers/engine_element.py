@@ -92,7 +92,8 @@ LIVE_START = "atlasLiveStart"  # the global the app's host fills with the first 
 class LiveMap:
     """The app's live map: its Leaflet map's global name, and where its CSS and script are
     served (``*_url``) or, when nothing is served, the CSS, the script and the engine's data
-    as JSON to put in the page."""
+    as JSON to put in the page; ``fetches`` are the URLs its script fetches (the host asks
+    for them while Leaflet loads)."""
 
     map_name: str
     css_url: str | None = None
@@ -100,6 +101,7 @@ class LiveMap:
     css: str | None = None
     script: str | None = None
     data: str | None = None
+    fetches: tuple[str, ...] = ()  # what the script fetches (the engine's data, the store)
 
 
 def live_parts(m: folium.Map, source: dict) -> MapParts:

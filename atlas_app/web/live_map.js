@@ -2,13 +2,15 @@
 // (layers/web/engine.js) on the folium map the server rendered once per language and base
 // (atlas_app/livemap.py). The engine draws every date in the browser; this host only
 //   - mounts the map once (Leaflet, the map's CSS, its <div> and its script) and keeps it
-//     across reruns, so zoom and centre stay;
+//     across reruns, so zoom and centre stay; the script and the data it fetches are asked
+//     for while Leaflet loads (preloads), so a first visit waits for one round of fetches;
 //   - hands the engine the server's date when the server moved it (event picker, links),
 //     never a date the server is only echoing back from the map;
 //   - tells the server the date once the user has released the slider or paused
 //     ("atlas:settle", a trigger value), and the view after each move (a state value).
 const mounted = new WeakMap();  // component element -> its live map
 const loads = {};  // URL -> promise: Leaflet is loaded once per page
+const preloaded = new Set();  // URLs asked for ahead of their use
 
 function load(url, kind) {
   if (!loads[url]) {
@@ -21,6 +23,17 @@ function load(url, kind) {
     });
   }
   return loads[url];
+}
+
+function preload(url, as) {  // fetched now, used when the map's script asks for it
+  if (preloaded.has(url)) { return; }
+  preloaded.add(url);
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = as;
+  link.href = url;
+  if (as === "fetch") { link.crossOrigin = "anonymous"; }  // as fetch() asks for it
+  document.head.appendChild(link);
 }
 
 function run(mount) {  // the map's script: served (a file per language and base) or inline
@@ -71,6 +84,9 @@ function mount(root, data, setTriggerValue, setStateValue) {
     date: data.date, layers: data.layers, playStep: data.playStep, extra: data.extra,
   };
   live.extra = data.extra ? data.extra.key : null;
+  // The map's script and the data it fetches come while Leaflet loads, not after it.
+  if (data.mount.scriptUrl) { preload(data.mount.scriptUrl, "script"); }
+  data.mount.fetches.forEach((url) => preload(url, "fetch"));
   const styles = [load(data.mount.leaflet + "/leaflet.css", "css")];
   if (data.mount.cssUrl) { styles.push(load(data.mount.cssUrl, "css")); }
   live.ready = Promise.all(styles.concat([load(data.mount.leaflet + "/leaflet.js", "js")]))

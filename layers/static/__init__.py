@@ -21,6 +21,8 @@ Modules: :mod:`~layers.static.image` (the entry points), :mod:`~layers.static.ch
 :mod:`~layers.static.strokes` and :mod:`~layers.static.cache`.
 """
 
+import importlib
+
 from layers.mercator import EARTH_RADIUS, MAX_LAT, project
 from layers.static.checks import (
     DEFAULT_BOUNDS,
@@ -39,8 +41,24 @@ from layers.static.checks import (
     check_size,
 )
 from layers.static.features import EVENTS
-from layers.static.fonts import font_families
-from layers.static.image import pixel_of, render_array, render_image
+
+# The renderers import matplotlib (about half a second): loaded on first use, so that what
+# only checks a request or names the events layer (the app's map, its first page) does not
+# pay for it.
+_RENDERERS = {
+    "font_families": "layers.static.fonts",
+    "pixel_of": "layers.static.image",
+    "render_array": "layers.static.image",
+    "render_image": "layers.static.image",
+}
+
+
+def __getattr__(name: str) -> object:
+    """The renderers' entry points, imported when first asked for."""
+    if name not in _RENDERERS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_RENDERERS[name]), name)
+
 
 __all__ = [
     "DEFAULT_BOUNDS",
