@@ -86,7 +86,10 @@ function mount(root, data, setTriggerValue, setStateValue) {
   live.extra = data.extra ? data.extra.key : null;
   // The map's script and the data it fetches come while Leaflet loads, not after it.
   if (data.mount.scriptUrl) { preload(data.mount.scriptUrl, "script"); }
-  data.mount.fetches.forEach((url) => preload(url, "fetch"));
+  // (gzipped where the browser can inflate it, else the plain copy beside it, as the
+  // engine and the store ask for them)
+  const inflates = typeof DecompressionStream === "function";
+  data.mount.fetches.forEach((url) => preload(inflates ? url : url.replace(/[.]gz$/, ""), "fetch"));
   const styles = [load(data.mount.leaflet + "/leaflet.css", "css")];
   if (data.mount.cssUrl) { styles.push(load(data.mount.cssUrl, "css")); }
   live.ready = Promise.all(styles.concat([load(data.mount.leaflet + "/leaflet.js", "js")]))

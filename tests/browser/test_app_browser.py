@@ -297,3 +297,28 @@ def test_a_browser_without_decompression_streams_draws_from_the_plain_store(
     assert PUPPET_FILL in state["fills"] and state["paths"] > 10
     assert fetched and all(url.endswith(".json") for url in fetched), fetched
     assert_clean(probe, app)
+
+
+def test_the_maps_files_are_asked_for_at_once_and_fetched_once(app, streamlit_server, probe):
+    """A first visit waits for one round of fetches, not four: the map's script and the data
+    it fetches are asked for while Leaflet loads (preloads), and none is fetched twice."""
+    fetched = []
+    app.on("request", lambda r: fetched.append(r.url) if "/app/static/vendor/" in r.url else None)
+    open_atlas(app, streamlit_server)
+    wait_for_date(app, DEFAULT_DAY)
+    names = [url.rsplit("/", 1)[1] for url in fetched]
+    assert len(names) == len(set(names)), names
+    timings = app.evaluate(
+        """() => Object.fromEntries(performance.getEntriesByType('resource')
+             .filter(e => e.name.includes('/app/static/vendor/'))
+             .map(e => [e.name.split('/').pop(), [e.startTime, e.responseEnd]]))"""
+    )
+    leaflet_arrived = timings["leaflet.js"][1]
+    asked_early = [
+        name
+        for name, (start, _) in timings.items()
+        if name.startswith(("engine_", "geometry-", "live_")) and start < leaflet_arrived
+    ]
+    assert {n.split("-")[0].split("_")[0] for n in asked_early} >= {"engine", "geometry", "live"}
+    assert any(n.startswith("live_") and n.endswith(".js") and "host" not in n for n in asked_early)
+    assert_clean(probe, app)
