@@ -97,9 +97,13 @@ async def uploader(browser, url: str, path: Path, count: int, start: load.Start)
         result["answer"] = (await answer.first.inner_text())[:300]
         result["tracebacks"] = await page.locator('[data-testid="stException"]').count()
         await page.get_by_role("link", name=t("open_atlas", "en")).first.click()
-        await page.wait_for_function(
-            UPLOAD_DRAWN_JS, arg=["p0", f"p{count - 1}"], timeout=ANSWER_TIMEOUT_MS, polling=200
-        )
+        try:
+            await page.wait_for_function(
+                UPLOAD_DRAWN_JS, arg=["p0", f"p{count - 1}"], timeout=ANSWER_TIMEOUT_MS, polling=200
+            )
+        except Exception as exc:  # keep the answer's time: the map's failure is in the note
+            result["map_error"] = repr(exc)[:300]
+            return result
         result["map_seconds"] = time.monotonic() - began
         state = await page.evaluate(mapprobe.MAP_STATE_JS)
         result["legend_row"] = path.name in ((state or {}).get("legend") or "")
