@@ -232,6 +232,18 @@ def test_an_upload_s_extra_payload_carries_its_legend_row(atlas):
     shared = style.territory_style({"controller": "Japan", "status": "military_occupation"})
     assert "<rect" in zones[0] and shared.fill in zones[0]  # the one style they share
     assert legend_on(legend, "1941-07-01") == [] and legend_on(legend, "1942-04-01") == []
+    mixed, _ = read_upload(
+        "mixed.geojson",
+        an_upload(
+            "m",
+            SQUARE,
+            ("1942-01-01", None, {"controller": "Japan", "status": "annexed"}),
+            ("1942-01-01", None, {"controller": "USSR", "status": "sovereign"}),
+        ),
+    )
+    with_mixed = with_user_layers(atlas, [mixed])
+    (row,) = extra_data(with_mixed, with_mixed.user_layer_ids, "en")["legend"]["rows"]
+    assert f'fill="{style.UNKNOWN_COLOUR}"' in row  # two looks: the neutral swatch
     # The standalone HTML's data, with the uploads among its layers, has the same rows.
     shipped = engine_data(with_uploads, "fr", ["china", *ids])["legend"]
     assert any("&lt;b&gt;&amp;dots.geojson" in row for row in legend_on(shipped, "1941-02-01"))
