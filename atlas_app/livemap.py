@@ -22,7 +22,7 @@ import streamlit as st
 from jinja2 import Template
 
 from atlas_app import assets, session
-from layers.engine_data import layer_records
+from layers.engine_data import extra_data
 from layers.engine_element import LIVE_DATA_ID, LIVE_START
 from layers.loading import geodata_folder
 from layers.model import Atlas
@@ -93,18 +93,19 @@ def show_live_map(
 
 
 def _uploads(atlas: Atlas, lang: str) -> dict | None:
-    """The session's uploaded layers as engine records, sent with the page (they never leave
-    the session): made once per set of uploads and language, kept in the session."""
+    """The session's uploaded layers as engine records with their legend rows, sent with the
+    page (they never leave the session): made once per set of uploads and language, kept in
+    the session."""
     if not atlas.user_layer_ids:
         return None
     cache = session.session_cache("_user_live_data")
     token = session.atlas_token()
     found = cache.get((token, lang))
     if found is None:
-        ids = [s.id for s in atlas.specs() if s.id in atlas.user_layer_ids]
-        records = [r for layer_id in ids for r in layer_records(atlas, layer_id, lang)]
         key = hashlib.sha256(f"{token}|{lang}".encode()).hexdigest()[:16]  # no server path
-        found = cache.put((token, lang), {"key": key, "records": records})
+        found = cache.put(
+            (token, lang), {"key": key, **extra_data(atlas, atlas.user_layer_ids, lang)}
+        )
     return found
 
 

@@ -1,5 +1,5 @@
 """Benchmarks of the atlas: ``python -m benchmarks`` (``--load`` adds the 8-session load test,
-``--upload`` the worst allowed upload while seven sessions scrub).
+``--upload`` the worst allowed upload while seven sessions step dates).
 
 Each benchmark returns rows ``(name, value, unit, target key)``; the table says whether each
 target in :data:`TARGETS` was met. Results go to ``benchmarks/results/latest.json``. Nothing
@@ -27,7 +27,7 @@ TARGETS: dict[str, tuple[str, float, str]] = {
     "server_peak_rss_mb": ("<=", 500.0, "MB"),
     "load_errors": ("<=", 0.0, "errors"),
     "load_sessions_isolated": (">=", 1.0, "bool"),
-    "upload_load_p95_ratio": ("<=", 2.0, "x"),  # scrubbing p95 during the worst upload / without
+    "upload_load_p95_ratio": ("<=", 2.0, "x"),  # server's answer p95 during the worst upload / not
     "upload_load_peak_rss_mb": ("<=", 1000.0, "MB"),
 }
 

@@ -1,7 +1,9 @@
-"""``python -m benchmarks [--load] [--upload] [--only NAMES] [--steps N] [--out PATH]``
+"""``python -m benchmarks [--load] [--upload] [--only NAMES] [--steps N] [--out PATH] …``
 
-Runs the benchmarks (scale, server, export, browser: cold start + scrubbing vs naive), and
-with ``--load`` the 8-session load test; prints a table with each target met or missed and
+Runs the benchmarks (scale, server, export, browser: cold start + scrubbing vs naive), with
+``--load`` the load test (8 sessions stepping dates on the live map) and with ``--upload`` the
+worst upload while 7 sessions step (``--sessions``, ``--load-seconds``, ``--upload-seconds``
+and ``--upload-features`` make them smaller); prints a table with each target met or missed and
 writes everything to ``benchmarks/results/latest.json``. The app server's peak memory (RSS,
 children included) is sampled during the browser and load phases.
 """
@@ -111,13 +113,22 @@ def markdown(result: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--load", action="store_true", help="also run the 8-session load test")
+    parser.add_argument("--load", action="store_true", help="also run the load test")
     parser.add_argument(
-        "--upload", action="store_true", help="also run the worst upload while 7 sessions scrub"
+        "--upload",
+        action="store_true",
+        help="also run the worst upload while the other sessions step",
     )
     parser.add_argument("--only", default="", help=f"comma-separated subset of {PHASES}")
     parser.add_argument("--steps", type=int, default=30, help="scrubbing steps (≥ 30)")
     parser.add_argument("--load-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--sessions", type=int, default=8, help="load: sessions; upload: one uploads, the rest step"
+    )
+    parser.add_argument("--upload-seconds", type=float, default=45.0)
+    parser.add_argument(
+        "--upload-features", type=int, default=0, help="features of the upload (default: the most)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     parser.add_argument(
         "--markdown", action="store_true", help="print the saved results as a Markdown table"
@@ -180,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
 
         load_sampler = RssSampler().start()
         try:
-            load_rows, detail = load.run(load_sampler, duration=args.load_seconds)
+            load_rows, detail = load.run(
+                load_sampler, duration=args.load_seconds, sessions=args.sessions
+            )
         finally:
             load_sampler.stop()
         rows += load_rows
@@ -189,7 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         print("… upload", file=sys.stderr, flush=True)
         from benchmarks import upload
 
-        upload_rows, detail = upload.run()
+        upload_rows, detail = upload.run(
+            args.upload_seconds,
+            max(args.sessions - 1, 1),
+            args.upload_features or upload.MAX_FEATURES,
+        )
         rows += upload_rows
         details["upload"] = detail
     sampler.stop()

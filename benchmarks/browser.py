@@ -54,7 +54,7 @@ START = "1941-06-01"
 SLIDER = ".atlas-time-slider"
 
 # The naive app: true (with the time) once the newest map iframe shows ``expected`` in its
-# date box with its paths drawn (also used by benchmarks/load.py).
+# date box with its paths drawn.
 DONE_JS = r"""
 (expected) => {
   const frames = Array.from(document.querySelectorAll('iframe'))
@@ -65,26 +65,6 @@ DONE_JS = r"""
   if (!box || !(box.textContent || '').startsWith(expected)) return false;
   if (!f.contentDocument.querySelector('path.leaflet-interactive')) return false;
   return Date.now();
-}
-"""
-
-# Installed once in a page running the engine: for each date drawn ("atlas:date"), the time
-# of the event and of the next animation frame; during a drag, every animation frame and
-# every date drawn, with the pointer's down and up (performance.now()).
-RECORD_JS = r"""
-() => {
-  if (window.__engineBench) return;
-  const rec = window.__engineBench = {drawn: {}, frames: [], dates: [], down: 0, up: 0,
-                                      looping: false};
-  window.atlasEngine.map.getContainer().addEventListener('atlas:date', (e) => {
-    const iso = e.detail.date, at = Date.now();
-    if (rec.looping) rec.dates.push([performance.now(), iso, e.detail.source]);
-    if (rec.drawn[iso]) return;
-    rec.drawn[iso] = {event: at, frame: 0};
-    requestAnimationFrame(() => { rec.drawn[iso].frame = Date.now(); });
-  });
-  window.addEventListener('pointerdown', () => { rec.down = performance.now(); }, true);
-  window.addEventListener('pointerup', () => { rec.up = performance.now(); }, true);
 }
 """
 
@@ -108,8 +88,6 @@ FRAMES_STOP_JS = r"""
   return {frames: rec.frames, dates: rec.dates, down: rec.down, up: rec.up};
 }
 """
-
-DATE_IS_JS = "d => window.atlasEngine && window.atlasEngine.date() === d"
 
 SLIDER_JS = r"""
 () => { const s = document.querySelector('.atlas-time-slider');
@@ -192,21 +170,18 @@ def engine_steps(page, steps: int, traffic: Traffic | None = None) -> dict:
     key press to the animation frame after the new date was drawn; with ``traffic`` (the
     app), the websocket bytes of each step once released (the link shows the date and the
     traffic has settled)."""
-    page.evaluate(RECORD_JS)
+    page.evaluate(mapprobe.ENGINE_RECORD_JS)
     slider = page.locator(SLIDER)
     latencies, received, sent = [], [], []
     for _ in range(steps):
         current = dt.date.fromisoformat(page.evaluate("() => window.atlasEngine.date()"))
         expected = (current + dt.timedelta(days=1)).isoformat()
-        page.evaluate("iso => { delete window.__engineBench.drawn[iso]; }", expected)
+        page.evaluate(mapprobe.ENGINE_FORGET_JS, expected)
         before = (traffic.received, traffic.sent) if traffic else (0, 0)
         slider.focus()
         slider.press("ArrowRight")
         done = page.wait_for_function(
-            "iso => (window.__engineBench.drawn[iso] || {}).frame",
-            arg=expected,
-            polling="raf",
-            timeout=30_000,
+            mapprobe.ENGINE_DRAWN_JS, arg=expected, polling="raf", timeout=30_000
         )
         latencies.append(done.json_value() - page.evaluate(mapprobe.STATS_JS)["keyAt"])
         if traffic is not None:
@@ -255,9 +230,9 @@ async def _drag(url: str, settle: float, drags: int) -> dict:
                 lambda m: probe.console_errors.append(m.text) if m.type == "error" else None,
             )
             await page.goto(url)
-            await page.wait_for_function(DATE_IS_JS, arg=START, timeout=120_000)
+            await page.wait_for_function(mapprobe.ENGINE_DATE_JS, arg=START, timeout=120_000)
             await asyncio.sleep(settle)  # the first draw and, in the app, the first reruns
-            await page.evaluate(RECORD_JS)
+            await page.evaluate(mapprobe.ENGINE_RECORD_JS)
             slider = page.locator(SLIDER)
             await slider.scroll_into_view_if_needed()
             box = await slider.bounding_box()
@@ -327,7 +302,7 @@ def app_engine(browser, server: StreamlitServer, steps: int = STEPS) -> dict:
     try:
         page.goto(f"{server.url}/?date={START}")
         mapprobe.wait_for_map(page, timeout=120, min_paths=10)
-        page.wait_for_function(DATE_IS_JS, arg=START)
+        page.wait_for_function(mapprobe.ENGINE_DATE_JS, arg=START)
         mapprobe.wait_until_idle(page)
         traffic.settle(quiet=1.0)
         result = {"step": engine_steps(page, steps, traffic), "problems": probe.problems()}
@@ -349,7 +324,7 @@ def standalone_engine(browser, steps: int = STEPS) -> dict:
         context, page = new_page(browser, probe)
         try:
             page.goto(f"{path.as_uri()}#{START}")
-            page.wait_for_function(DATE_IS_JS, arg=START, timeout=60_000)
+            page.wait_for_function(mapprobe.ENGINE_DATE_JS, arg=START, timeout=60_000)
             page.wait_for_timeout(500)
             result = {"step": engine_steps(page, steps), "problems": probe.problems()}
         finally:

@@ -91,6 +91,22 @@ class RssSampler:
         return self.peak_bytes / 2**20
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) of a process and its living children, in seconds."""
+    import psutil
+
+    total = 0.0
+    try:
+        proc = psutil.Process(pid)
+        for one in [proc, *proc.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = one.cpu_times()
+                total += times.user + times.system
+    except psutil.Error:
+        return float("nan")
+    return total
+
+
 def timed(fn, *args, **kwargs) -> tuple[float, object]:
     """(milliseconds, result) of one call."""
     start = time.perf_counter()

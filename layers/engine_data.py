@@ -38,7 +38,17 @@ from layers.map_features import (
 from layers.model import ATLAS_END, ATLAS_START, DEFAULT_DATE, Atlas, route_fade_days
 from layers.render import PANES, GeometryStore
 from layers.static import EVENTS, check_layers
-from layers.style import EVENT_WINDOW_DAYS, PLANNED_DASH, LegendEntry, legend_entries, legend_order
+from layers.style import (
+    EVENT_WINDOW_DAYS,
+    LAND,
+    PLANNED_DASH,
+    UNKNOWN_COLOUR,
+    USER_LINE,
+    LegendEntry,
+    legend_entries,
+    legend_order,
+    territory_style,
+)
 from layers.temporal import OPEN_END
 from layers.urlstate import MAX_ZOOM, MIN_ZOOM
 
@@ -69,6 +79,16 @@ def engine_data(
         "records": [r for layer_id in drawn for r in layer_records(atlas, layer_id, lang, store)],
         "events": events(atlas, lang) if EVENTS in ids else [],
         "legend": legend(atlas, drawn, EVENTS in ids, lang),
+    }
+
+
+def extra_data(atlas: Atlas, layer_ids: Iterable[str], lang: str) -> dict:
+    """A session's own layers (uploads) for the engine's ``setExtra``: their records and
+    their legend, in :func:`legend`'s shape (one row per upload, named by it)."""
+    ids = [s.id for s in atlas.specs() if s.id in set(layer_ids)]
+    return {
+        "records": [r for layer_id in ids for r in layer_records(atlas, layer_id, lang)],
+        "legend": legend(atlas, ids, False, lang),
     }
 
 
@@ -299,6 +319,9 @@ def legend(atlas: Atlas, layer_ids: list[str], with_events: bool, lang: str) -> 
     starts = [ATLAS_START.isoformat()]
     starts += sorted(b for b in bounds if ATLAS_START.isoformat() < b <= ATLAS_END.isoformat())
     entries: dict[str, LegendEntry] = {}
+    uploads = {i: _Upload(atlas, i, lang) for i in layer_ids if i in atlas.user_layer_ids}
+    for upload in uploads.values():
+        entries[upload.entry.key] = upload.entry
     cache: dict[tuple, list[str]] = {}
     sets: list[list] = []
     known: dict[str, int] = {}
@@ -307,6 +330,10 @@ def legend(atlas: Atlas, layer_ids: list[str], with_events: bool, lang: str) -> 
         day = _day(start)
         pairs = []
         for layer_id in layer_ids:
+            if layer_id in uploads:
+                if uploads[layer_id].shows(start):
+                    pairs.append([layer_id, uploads[layer_id].entry.key])
+                continue
             for entry in _layer_legend(atlas, layer_id, day, lang, cache, entries):
                 pairs.append([layer_id, entry])
         if with_events and nearby_events(atlas, day):
@@ -358,3 +385,40 @@ def _layer_legend(
             entries.setdefault(entry.key, entry)
         cache[key] = [entry.key for entry in found]
     return cache[key]
+
+
+class _Upload:
+    """An uploaded layer in the legend: one row, its name with the swatch of its look (the
+    neutral colour, or the one style all its territories share), shown on the days that
+    show any of its features."""
+
+    def __init__(self, atlas: Atlas, layer_id: str, lang: str) -> None:
+        layer = atlas.layers[layer_id]
+        self.starts = np.sort(layer.index.starts)
+        self.until = np.sort(layer.index.shown_until)
+        self.entry = _upload_entry(layer, lang)
+
+    def shows(self, day: str) -> bool:
+        """Whether any feature is shown on ``day`` (started, not yet ended: counted by
+        binary search, whatever the number of features)."""
+        d = np.datetime64(day, "D")
+        started = np.searchsorted(self.starts, d, side="right")
+        return bool(started - np.searchsorted(self.until, d, side="right") > 0)
+
+
+def _upload_entry(layer, lang: str) -> LegendEntry:
+    """The legend row of an uploaded layer, labelled with its title (which names the file)."""
+    key, label, kind = f"upload:{layer.spec.id}", layer.spec.title(lang), layer.spec.kind
+    if kind == "point":
+        return LegendEntry(key, label, "point", UNKNOWN_COLOUR, LAND)
+    if kind == "line":
+        return LegendEntry(
+            key, label, "line", USER_LINE.colour, USER_LINE.colour, weight=USER_LINE.weight
+        )
+    columns = [c for c in ("controller", "status") if c in layer.frame]
+    pairs = layer.frame[columns].drop_duplicates().to_dict("records") if columns else [{}]
+    looks = {territory_style(pair) for pair in pairs}
+    area = looks.pop() if len(looks) == 1 else territory_style({})
+    return LegendEntry(
+        key, label, "area", area.fill, area.stroke, area.fill_opacity, area.dash, area.hatch
+    )

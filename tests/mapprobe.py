@@ -89,6 +89,41 @@ MAP_STATE_JS = r"""
 
 STATS_JS = "() => Object.assign({}, window.__atlas || {})"
 
+# The map engine (window.atlasEngine: the live map and the standalone HTML). Installed once in
+# a page running it: for each date drawn ("atlas:date"), the time of the event and of the
+# next animation frame; for each date settled ("atlas:settle": what the app tells its
+# server), its time; during a drag, every animation frame and every date drawn, with the
+# pointer's down and up (performance.now()). Times are Date.now() unless said.
+ENGINE_RECORD_JS = r"""
+() => {
+  if (window.__engineBench) return;
+  const rec = window.__engineBench = {drawn: {}, settled: {}, frames: [], dates: [], down: 0,
+                                      up: 0, looping: false};
+  const box = window.atlasEngine.map.getContainer();
+  box.addEventListener('atlas:date', (e) => {
+    const iso = e.detail.date, at = Date.now();
+    if (rec.looping) rec.dates.push([performance.now(), iso, e.detail.source]);
+    if (rec.drawn[iso]) return;
+    rec.drawn[iso] = {event: at, frame: 0};
+    requestAnimationFrame(() => { rec.drawn[iso].frame = Date.now(); });
+  });
+  box.addEventListener('atlas:settle', (e) => { rec.settled[e.detail.date] = Date.now(); });
+  window.addEventListener('pointerdown', () => { rec.down = performance.now(); }, true);
+  window.addEventListener('pointerup', () => { rec.up = performance.now(); }, true);
+}
+"""
+# Forget a date's records, so that the next time it is drawn or settled is timed.
+ENGINE_FORGET_JS = (
+    "iso => { delete window.__engineBench.drawn[iso]; delete window.__engineBench.settled[iso]; }"
+)
+# Truthy (the time) once the frame after the date ``iso`` was drawn has come.
+ENGINE_DRAWN_JS = "iso => (window.__engineBench.drawn[iso] || {}).frame"
+# True once the engine shows the date ``iso``.
+ENGINE_DATE_JS = "d => Boolean(window.atlasEngine) && window.atlasEngine.date() === d"
+# Truthy (the time) once the page's link carries the date ``iso``: the app's server has
+# taken the date the map settled on (its fragment's rerun ends with the link).
+LINK_DATE_JS = "iso => new URLSearchParams(location.search).get('date') === iso && Date.now()"
+
 
 def install(context) -> None:
     """Instrument every page and frame of ``context`` (call before opening pages)."""

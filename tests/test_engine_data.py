@@ -11,10 +11,11 @@ from importlib import resources
 import pytest
 
 from layers import map_features, render, style, urlstate
-from layers.engine_data import engine_data, layer_records, look
+from layers.engine_data import engine_data, extra_data, layer_records, look
 from layers.eventtext import script_json
 from layers.loading import load_atlas
 from layers.map_features import feature_rows, largest_per_label, name_feature
+from layers.user_layers import read_upload, with_user_layers
 
 WEB = resources.files("layers") / "web"
 
@@ -162,3 +163,88 @@ def test_visible_layers_and_events(atlas):
     ]
     assert chosen["eventsVisible"] is False and chosen["events"]
     assert engine_data(atlas, "en", ["china"])["events"] == []
+
+
+def an_upload(name: str, geometry: dict, *rows: tuple[str, str | None, dict]) -> bytes:
+    """A GeoJSON file: one feature per (valid_from, valid_to, extra properties)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {
+                "id": f"{name}{i}",
+                "name_en": "Test",
+                "name_fr": "Essai",
+                "name_native": None,
+                "valid_from": first,
+                "valid_to": last,
+                "sources": ["Classroom exercise"],
+                **extra,
+            },
+        }
+        for i, (first, last, extra) in enumerate(rows)
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def legend_on(legend: dict, day: str) -> list[str]:
+    """The rows a legend shows on ``day`` with every layer on (as engine.js)."""
+    epoch = max(i for i, s in enumerate(legend["starts"]) if s <= day)
+    return [
+        legend["rows"][i] for i in sorted({r for _, r in legend["sets"][legend["epochs"][epoch]]})
+    ]
+
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[150, 36], [151, 36], [151, 37], [150, 37], [150, 36]]],
+}
+DOT = {"type": "Point", "coordinates": [150.5, 36.5]}
+
+
+def test_an_upload_s_extra_payload_carries_its_legend_row(atlas):
+    """The engine's extra records of a session's uploads come with a legend row per upload:
+    its name (escaped) and a swatch of its look, on the days it shows something."""
+    points, _ = read_upload(
+        "<b>&dots.geojson", an_upload("p", DOT, ("1941-01-01", "1941-06-01", {}))
+    )
+    areas, _ = read_upload(
+        "zones.geojson",
+        an_upload(
+            "z",
+            SQUARE,
+            ("1942-01-01", "1942-03-01", {"controller": "Japan", "status": "military_occupation"}),
+            ("1942-02-01", "1942-04-01", {"controller": "Japan", "status": "military_occupation"}),
+        ),
+    )
+    with_uploads = with_user_layers(atlas, [points, areas])
+    ids = sorted(with_uploads.user_layer_ids)
+    extra = json.loads(script_json(extra_data(with_uploads, ids, "fr")))
+    assert {r["layer"] for r in extra["records"]} == set(ids)
+    legend = extra["legend"]
+    assert {layer for pairs in legend["sets"] for layer, _ in pairs} <= set(ids)
+    assert len(legend["rows"]) == 2
+    dots, zones = legend_on(legend, "1941-02-01"), legend_on(legend, "1942-03-15")
+    assert len(dots) == 1 and "Votre couche : &lt;b&gt;&amp;dots.geojson" in dots[0]
+    assert "<b>" not in dots[0] and "<circle" in dots[0]
+    assert style.UNKNOWN_COLOUR in dots[0]
+    assert len(zones) == 1 and "zones.geojson" in zones[0]  # the two overlap: one row
+    shared = style.territory_style({"controller": "Japan", "status": "military_occupation"})
+    assert "<rect" in zones[0] and shared.fill in zones[0]  # the one style they share
+    assert legend_on(legend, "1941-07-01") == [] and legend_on(legend, "1942-04-01") == []
+    mixed, _ = read_upload(
+        "mixed.geojson",
+        an_upload(
+            "m",
+            SQUARE,
+            ("1942-01-01", None, {"controller": "Japan", "status": "annexed"}),
+            ("1942-01-01", None, {"controller": "USSR", "status": "sovereign"}),
+        ),
+    )
+    with_mixed = with_user_layers(atlas, [mixed])
+    (row,) = extra_data(with_mixed, with_mixed.user_layer_ids, "en")["legend"]["rows"]
+    assert f'fill="{style.UNKNOWN_COLOUR}"' in row  # two looks: the neutral swatch
+    # The standalone HTML's data, with the uploads among its layers, has the same rows.
+    shipped = engine_data(with_uploads, "fr", ["china", *ids])["legend"]
+    assert any("&lt;b&gt;&amp;dots.geojson" in row for row in legend_on(shipped, "1941-02-01"))
+    assert not any("dots.geojson" in row for row in legend_on(shipped, "1941-07-01"))

@@ -34,6 +34,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
     var legendBody = null;
     var legendTitle = null;
     var legendShown = null;
+    var extraLegend = null;  // the uploads' legend, in data.legend's shape
     var timer = null;
     var frame = null;
     var pending = null;
@@ -111,6 +112,8 @@ window.AtlasEngine = window.AtlasEngine || (function () {
         items.push({record: record, groups: [], state: null, extra: true});
         if (!(record.layer in enabled)) { enabled[record.layer] = true; }
       });
+      extraLegend = extra && extra.legend ? extra.legend : null;
+      legendShown = null;
     }
 
     // ---------------------------------------------------------- events
@@ -204,8 +207,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
       legendTitle.setAttribute("aria-expanded", String(!folded));
     }
 
-    function drawLegend(iso) {
-      var legend = data.legend;
+    function legendRows(legend, iso) {  // the rows of a legend on a date, in its order
       var epoch = 0;
       legend.starts.forEach(function (day, i) { if (day <= iso) { epoch = i; } });
       var rows = [];
@@ -213,10 +215,18 @@ window.AtlasEngine = window.AtlasEngine || (function () {
         if (enabled[pair[0]] && rows.indexOf(pair[1]) < 0) { rows.push(pair[1]); }
       });
       rows.sort(function (a, b) { return a - b; });
-      var key = rows.join();
+      return rows;
+    }
+
+    function drawLegend(iso) {  // the shipped layers' rows, then the uploads'
+      var rows = legendRows(data.legend, iso);
+      var extraRows = extraLegend ? legendRows(extraLegend, iso) : [];
+      var key = rows.join() + "/" + extraRows.join();
       if (key === legendShown) { return; }
       legendShown = key;
-      legendBody.innerHTML = trusted(rows.map(function (i) { return legend.rows[i]; }).join(""));
+      var html = rows.map(function (i) { return data.legend.rows[i]; })
+        .concat(extraRows.map(function (i) { return extraLegend.rows[i]; }));
+      legendBody.innerHTML = trusted(html.join(""));
     }
 
     // ---------------------------------------------------------- the time control

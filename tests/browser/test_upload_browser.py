@@ -1,4 +1,5 @@
-"""Hostile uploads through the real Data page: a clear message, no traceback, bounded memory.
+"""Uploads through the real Data page. Hostile files: a clear message, no traceback, bounded
+memory. A good file: drawn on the atlas's live map with its own legend row.
 
 One app server (its own process, so its memory can be read); each file is uploaded in a fresh
 page. The server's peak resident memory is reset before each upload (``/proc/PID/clear_refs``)
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from layers.i18n import t
+from layers.model import ATLAS_START
+from tests import mapprobe
 from tests.harness import ServerError, start_streamlit
 
 pytestmark = pytest.mark.browser
@@ -134,3 +138,45 @@ def test_hostile_upload_through_the_data_page(page, probe, upload_server, tmp_pa
     print(f"{name}: {len(data) / 1e6:.1f} MB uploaded, server peak grew {grown:.0f} MB")
     assert grown < MAX_GROWTH_MB, f"{name}: the server grew {grown:.0f} MB"
     assert upload_server.alive()
+
+
+LEGEND_JS = r"""
+() => {
+  const body = document.querySelector('.atlas-live .atlas-legend-rows');
+  if (!body) return null;
+  return Array.from(body.querySelectorAll('.atlas-legend-row')).map(row => ({
+    text: row.textContent,
+    swatch: (row.querySelector('svg circle, svg line, svg rect') || {}).tagName || null,
+    elements: Array.from(row.querySelectorAll('span *')).map(e => e.tagName),
+  }));
+}
+"""
+
+
+def test_an_uploaded_layer_has_its_legend_row_on_the_live_map(page, probe, upload_server):
+    """Uploaded on the Data page, a layer is drawn on the atlas's live map with a legend row:
+    a swatch and its name, shown as text (``<b>&`` included)."""
+    name = "<b>&dots.geojson"
+    start = ATLAS_START.isoformat()  # on the map whatever the date
+    data = collection([a_feature("dot1", valid_from=start), a_feature("dot2", valid_from=start)])
+    page.goto(upload_server.url)  # the atlas, then the Data page by its link (one session)
+    mapprobe.wait_for_map(page, timeout=90, min_paths=10)
+    page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav_data", "en")).click()
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.wait_for(state="attached", timeout=60_000)
+    uploader.set_input_files({"name": name, "mimeType": "application/json", "buffer": data})
+    page.get_by_text("Added").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name=t("open_atlas", "en")).first.click()
+    mapprobe.wait_for_map(page, timeout=90, min_paths=10)
+    page.wait_for_function(
+        "() => window.atlasEngine && window.atlasEngine.drawnIds().includes('dot1')",
+        timeout=60_000,
+    )
+    rows = page.evaluate(LEGEND_JS)
+    ours = [row for row in rows if name in row["text"]]
+    assert len(ours) == 1, rows
+    assert ours[0]["text"] == f"Your layer: {name}"  # the layer's title, as plain text
+    assert ours[0]["swatch"] == "circle" and ours[0]["elements"] == []
+    assert page.locator(".atlas-live .atlas-legend-rows b").count() == 0
+    assert len(rows) > 1 and rows[-1] == ours[0]  # after the shipped layers' rows
+    assert not probe.problems()
