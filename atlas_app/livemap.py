@@ -7,7 +7,8 @@ date, the layers and the playback step. The engine draws every date in the brows
 time control in the map redraws on every animation frame while the user drags, and the
 server hears of the date once the user releases or pauses (a trigger value, "date"), then
 updates the events panel, the notes and the link. The view comes back as a state value
-("view") for the link and the image export.
+("view") for the link and the image export; the key of the uploads the map holds as another
+("extra"), so that they are sent once per map, not with every date.
 """
 
 from __future__ import annotations
@@ -83,19 +84,21 @@ def show_live_map(
             "layers": list(layer_ids),
             "playStep": play_step,
             "view": list(view) if view else None,
-            "extra": _uploads(atlas, lang),
+            "extra": _uploads(atlas, lang, held=(st.session_state.get(key) or {}).get("extra")),
         },
         on_date_change=lambda: _take_date(key),
         on_view_change=lambda: None,
+        on_extra_change=lambda: None,
         height="content",
     )
     return result.get("view") if result else None
 
 
-def _uploads(atlas: Atlas, lang: str) -> dict | None:
+def _uploads(atlas: Atlas, lang: str, held: str | None = None) -> dict | None:
     """The session's uploaded layers as engine records with their legend rows, sent with the
     page (they never leave the session): made once per set of uploads and language, kept in
-    the session."""
+    the session. Sent once per map: when the map reports that it ``held`` them (state value
+    "extra": their key), only the key goes again."""
     if not atlas.user_layer_ids:
         return None
     cache = session.session_cache("_user_live_data")
@@ -106,7 +109,7 @@ def _uploads(atlas: Atlas, lang: str) -> dict | None:
         found = cache.put(
             (token, lang), {"key": key, **extra_data(atlas, atlas.user_layer_ids, lang)}
         )
-    return found
+    return {"key": found["key"]} if held == found["key"] else found
 
 
 def _take_date(key: str) -> None:

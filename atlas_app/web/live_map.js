@@ -7,7 +7,9 @@
 //   - hands the engine the server's date when the server moved it (event picker, links),
 //     never a date the server is only echoing back from the map;
 //   - tells the server the date once the user has released the slider or paused
-//     ("atlas:settle", a trigger value), and the view after each move (a state value).
+//     ("atlas:settle", a trigger value), and the view after each move (a state value);
+//   - says which uploads it holds (a state value, "extra": their key), so the server sends
+//     them once per map and then only their key.
 const mounted = new WeakMap();  // component element -> its live map
 const loads = {};  // URL -> promise: Leaflet is loaded once per page
 const preloaded = new Set();  // URLs asked for ahead of their use
@@ -80,10 +82,11 @@ function mount(root, data, setTriggerValue, setStateValue) {
     json.textContent = data.mount.data;
     root.appendChild(json);
   }
+  const extra = held(data.extra);
   window[data.mount.start] = {
-    date: data.date, layers: data.layers, playStep: data.playStep, extra: data.extra,
+    date: data.date, layers: data.layers, playStep: data.playStep, extra: extra,
   };
-  live.extra = data.extra ? data.extra.key : null;
+  live.extra = extra ? extra.key : null;
   // The map's script and the data it fetches come while Leaflet loads, not after it.
   if (data.mount.scriptUrl) { preload(data.mount.scriptUrl, "script"); }
   // (gzipped where the browser can inflate it, else the plain copy beside it, as the
@@ -110,6 +113,7 @@ function mount(root, data, setTriggerValue, setStateValue) {
         moved = setTimeout(() => setStateValue("view", viewOf(map)), 250);
       });
       setStateValue("view", viewOf(map));
+      setStateValue("extra", live.extra);  // none held: the server sends them whole
       return engine;
     });
   live.remove = () => {
@@ -119,13 +123,23 @@ function mount(root, data, setTriggerValue, setStateValue) {
   return live;
 }
 
-function update(live, data) {
+// The session's uploads as sent: whole (records and legend), or only their key once the
+// map has said it holds them; null when there are none or only a key this map lacks.
+function held(extra) {
+  return extra && extra.records ? extra : null;
+}
+
+function update(live, data, setStateValue) {
   const engine = live.engine;
   engine.setPlayStep(data.playStep);
   const extra = data.extra ? data.extra.key : null;
-  if (extra !== live.extra) {  // the session's uploads changed
-    engine.setExtra(data.extra);
-    live.extra = extra;
+  if (extra !== live.extra) {  // the session's uploads changed, or this map lacks them
+    const whole = held(data.extra);
+    if (whole || !extra) {
+      engine.setExtra(whole);
+      live.extra = extra;
+    }
+    setStateValue("extra", live.extra);
   }
   const layers = data.layers.join();
   if (layers !== live.layers) {
@@ -152,7 +166,7 @@ export default function (component) {
     live = mount(root, data, setTriggerValue, setStateValue);
     mounted.set(root, live);
   }
-  live.ready.then(() => update(live, data));
+  live.ready.then(() => update(live, data, setStateValue));
   return () => {
     live.remove();
     mounted.delete(root);

@@ -180,3 +180,53 @@ def test_an_uploaded_layer_has_its_legend_row_on_the_live_map(page, probe, uploa
     assert page.locator(".atlas-live .atlas-legend-rows b").count() == 0
     assert len(rows) > 1 and rows[-1] == ours[0]  # after the shipped layers' rows
     assert not probe.problems()
+
+
+def test_an_upload_goes_to_the_map_once_not_with_every_date(page, probe, upload_server):
+    """The uploads travel once per map: a date settled afterwards sends the page's answer
+    without them, and a map mounted again (another base map) asks for them and draws them."""
+    marker = "upload-marker-8c1f"
+    start = ATLAS_START.isoformat()
+    data = collection([a_feature(marker, valid_from=start)])
+    received: list[bytes] = []
+
+    def listen(socket) -> None:
+        socket.on("framereceived", lambda frame: received.append(_bytes(frame)))
+
+    page.on("websocket", listen)
+    page.goto(upload_server.url)  # the atlas, then the Data page by its link (one session)
+    mapprobe.wait_for_map(page, timeout=90, min_paths=10)
+    page.get_by_test_id("stSidebar").get_by_role("link", name=t("nav_data", "en")).click()
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.wait_for(state="attached", timeout=60_000)
+    uploader.set_input_files(
+        {"name": "marked.geojson", "mimeType": "application/json", "buffer": data}
+    )
+    page.get_by_text("Added").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name=t("open_atlas", "en")).first.click()
+    drawn = f"() => window.atlasEngine && window.atlasEngine.drawnIds().includes('{marker}')"
+    page.wait_for_function(drawn, timeout=60_000)
+    mapprobe.wait_until_idle(page)
+    assert any(marker.encode() in frame for frame in received)
+
+    received.clear()
+    before = page.url
+    page.locator(".atlas-time-slider").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("(before) => location.href !== before", arg=before, timeout=30_000)
+    mapprobe.wait_until_idle(page)
+    assert received, "the settled date reached the server and came back"
+    assert not any(marker.encode() in frame for frame in received)
+
+    page.evaluate("() => { window.__engineBefore = window.atlasEngine; }")
+    page.get_by_test_id("stSidebar").get_by_text(t("basemap_positron", "en")).click()
+    page.wait_for_function(
+        f"() => window.atlasEngine !== window.__engineBefore && ({drawn}())", timeout=60_000
+    )
+    # The online base map's tiles are refused by the test's network guard: nothing else.
+    assert all("basemaps.cartocdn.com" in m for m in probe.console_errors), probe.console_errors
+    assert not probe.page_errors
+
+
+def _bytes(frame) -> bytes:
+    return frame if isinstance(frame, bytes) else frame.encode()
