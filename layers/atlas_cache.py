@@ -32,6 +32,7 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
@@ -44,7 +45,7 @@ from pyproj import CRS
 
 from layers.files import write_atomic
 from layers.loading import geodata_folder, load_atlas
-from layers.model import Atlas, Layer, LayerSpec, route_fade_days
+from layers.model import Atlas, DeferredFrame, Layer, LayerSpec, route_fade_days
 from layers.temporal import TemporalIndex
 from layers.validate import Problem
 
@@ -189,6 +190,7 @@ def encode_atlas(atlas: Atlas) -> Files:
                 "problems": [asdict(p) for p in layer.problems],
                 "frame": name,
                 "json_columns": json_columns,
+                "index": json.dumps(_index_inputs(layer), default=_tag),
             }
         )
     files["events.parquet"], event_columns = _frame_bytes(atlas.events)
@@ -203,18 +205,17 @@ def encode_atlas(atlas: Atlas) -> Files:
 
 
 def decode_atlas(files: Files) -> Atlas:
-    """The atlas written by :func:`encode_atlas`."""
+    """The atlas written by :func:`encode_atlas`. Each layer's features are read when first
+    used (its temporal index, from the description, is ready at once)."""
     description = json.loads(files["atlas.json"])
     layers = {}
     for item in description["layers"]:
         spec = LayerSpec(**item["spec"])
-        frame = _read_frame(files[item["frame"]], item["json_columns"])
-        grace = route_fade_days(frame) if spec.kind == "route" else 0
-        index = TemporalIndex(
-            frame["valid_from"].tolist(), frame["valid_to"].tolist(), grace_days=grace
-        )
+        starts, ends, grace = json.loads(item["index"], object_hook=_untag)
+        index = TemporalIndex(starts, ends, grace_days=grace)
+        frame = DeferredFrame(partial(_read_frame, files[item["frame"]], item["json_columns"]))
         problems = tuple(Problem(**p) for p in item["problems"])
-        layers[item["id"]] = Layer(spec=spec, frame=frame, index=index, problems=problems)
+        layers[item["id"]] = Layer(spec=spec, stored=frame, index=index, problems=problems)
     events = description["events"]
     return Atlas(
         layers=layers,
@@ -222,6 +223,14 @@ def decode_atlas(files: Files) -> Atlas:
         problems=tuple(Problem(**p) for p in description["problems"]),
         user_layer_ids=frozenset(description["user_layer_ids"]),
     )
+
+
+def _index_inputs(layer: Layer) -> list:
+    """What a layer's temporal index is made of: its features' first and last days and the
+    days its ended features stay shown."""
+    frame = layer.frame
+    grace = route_fade_days(frame) if layer.spec.kind == "route" else 0
+    return [frame["valid_from"].tolist(), frame["valid_to"].tolist(), grace]
 
 
 def encode_store(store: tuple[str, bytes, frozenset[str]]) -> Files:

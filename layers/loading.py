@@ -72,12 +72,12 @@ def build_layer(
         frame = empty_frame()
     grace = route_fade_days(frame) if spec.kind == "route" else 0
     index = TemporalIndex([r.start for r in records], [r.end for r in records], grace_days=grace)
-    return Layer(spec=spec, frame=frame, index=index, problems=(*problems, *read.problems))
+    return Layer(spec=spec, stored=frame, index=index, problems=(*problems, *read.problems))
 
 
 def broken_layer(spec: LayerSpec, problem: Problem) -> Layer:
     """A layer of which nothing could be loaded, with the reason."""
-    return Layer(spec=spec, frame=empty_frame(), index=TemporalIndex([], []), problems=(problem,))
+    return Layer(spec=spec, stored=empty_frame(), index=TemporalIndex([], []), problems=(problem,))
 
 
 def empty_frame() -> gpd.GeoDataFrame:

@@ -6,6 +6,8 @@ Reading files lives in :mod:`layers.loading`; this module only works on loaded d
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -53,16 +55,40 @@ class LayerSpec:
         return self.title_fr if lang == "fr" else self.title_en
 
 
+class DeferredFrame:
+    """A layer's features read when first asked for, once (the atlas cache's layers: the
+    main page sends its map before the notes need any layer's features)."""
+
+    def __init__(self, read: Callable[[], gpd.GeoDataFrame]) -> None:
+        self._read: Callable[[], gpd.GeoDataFrame] | None = read
+        self._frame: gpd.GeoDataFrame | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> gpd.GeoDataFrame:
+        """The features, read on the first call (by one thread; others wait for it)."""
+        with self._lock:
+            if self._read is not None:
+                self._frame, self._read = self._read(), None
+            return self._frame
+
+
 @dataclass(frozen=True)
 class Layer:
-    """A loaded layer: its valid features, their temporal index, and any problems found."""
+    """A loaded layer: its valid features (``stored``: a frame, or one read when first
+    used), their temporal index, and any problems found."""
 
     spec: LayerSpec
-    frame: gpd.GeoDataFrame
+    stored: gpd.GeoDataFrame | DeferredFrame
     index: TemporalIndex
     problems: tuple[Problem, ...] = ()
     checksum: str = ""  # an upload's: the SHA-256 of the file it was read from
     _slices: LRU = field(default_factory=lambda: LRU(MAX_SLICES), repr=False, compare=False)
+
+    @property
+    def frame(self) -> gpd.GeoDataFrame:
+        """The layer's valid features."""
+        stored = self.stored
+        return stored.get() if isinstance(stored, DeferredFrame) else stored
 
     def on(self, day: dt.date) -> gpd.GeoDataFrame:
         """The features shown on ``day``; one slice per epoch, computed once."""
@@ -79,7 +105,7 @@ class Layer:
     @property
     def broken(self) -> bool:
         """True when nothing of the layer could be loaded."""
-        return len(self.frame) == 0 and bool(self.problems)
+        return bool(self.problems) and len(self.frame) == 0
 
 
 @dataclass(frozen=True)

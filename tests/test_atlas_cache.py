@@ -58,6 +58,27 @@ def test_second_load_is_read_from_the_cache_and_equal(geodata, tmp_path, monkeyp
     )
 
 
+def test_a_cached_atlas_reads_a_layers_features_when_first_used(geodata, tmp_path, monkeypatch):
+    """Read from the cache, only the events are decoded at once: each layer's features when
+    first asked for, once; its temporal index is ready and equal to the loaded one's."""
+    cache = tmp_path / "cache"
+    loaded = load_atlas_cached(geodata, cache)
+    read = []
+    real = atlas_cache._read_frame
+    monkeypatch.setattr(atlas_cache, "_read_frame", lambda *a: read.append(1) or real(*a))
+    atlas = load_atlas_cached(geodata, cache)
+    assert len(read) == 1  # the events
+    for layer_id, layer in loaded.layers.items():
+        index = atlas.layers[layer_id].index
+        assert (index.starts == layer.index.starts).all()
+        assert (index.ends == layer.index.ends).all()
+        assert (index.shown_until == layer.index.shown_until).all()
+    assert len(read) == 1
+    china = atlas.layers["china"]
+    assert len(china.on(dt.date(1941, 4, 13))) > 0 and len(read) == 2
+    assert china.frame is china.frame and len(read) == 2
+
+
 def test_a_changed_data_file_is_loaded_anew(geodata, tmp_path):
     cache = tmp_path / "cache"
     before = load_atlas_cached(geodata, cache)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 
 from layers.loading import load_atlas
-from layers.model import events_between, snapshot, state_key
+from layers.model import DeferredFrame, events_between, snapshot, state_key
 
 D = dt.date.fromisoformat
 
@@ -48,3 +50,21 @@ def test_events_between_includes_multi_day_events(atlas):
         "ev_1945_08_09_invasion_of_manchuria",
     } <= set(week["id"])
     assert list(week["date"]) == sorted(week["date"])
+
+
+def test_a_deferred_frame_is_read_once_whatever_the_threads(atlas):
+    reads = []
+
+    def read():
+        reads.append(1)
+        time.sleep(0.05)  # long enough for the other threads to ask meanwhile
+        return atlas.events
+
+    deferred = DeferredFrame(read)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(deferred.get())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(reads) == 1 and len(got) == 4 and all(g is atlas.events for g in got)
