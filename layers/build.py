@@ -562,7 +562,14 @@ def main(argv: list[str] | None = None) -> int:
     china = build_china.plan_china(
         cells, china_units, countries["China"], by_key, build_china.load_plan()
     )
-    cells = china.cells
+    manchuria = build_china.plan_china(
+        china.cells,
+        china_units,
+        countries["China"],
+        by_key,
+        build_china.load_plan(build_china.MANCHURIA),
+    )
+    cells = manchuria.cells
     used = {"China", "Mongolia", "North Korea", "South Korea", "Japan", "Taiwan"}
     used |= set(build_sea.COUNTRIES)
     others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_COUNTRIES)}
@@ -570,7 +577,8 @@ def main(argv: list[str] | None = None) -> int:
     cells = build_sea.coarsen_islands(cells, others)
 
     specs = json.loads((AUTHORED / "territories.json").read_text(encoding="utf-8"))["features"]
-    layers = territory_features(cells, build_china.territory_specs(china, specs))
+    specs = build_china.territory_specs(china, specs)
+    layers = territory_features(cells, build_china.territory_specs(manchuria, specs))
     layers["basemap"] = basemap_features(cells, others)
     routes = json.loads((AUTHORED / "routes.json").read_text(encoding="utf-8"))
     layers["cities"] = place_features(places)

@@ -10,6 +10,10 @@ each atom is either wholly inside a piece or wholly outside it. On each date an 
 to the first *rule* whose group has an active piece over it (and whose provinces hold it);
 atoms no rule takes are the Republic of China's. One feature is written per rule and per
 run of dates with the same atoms, so every date has one clean, non-overlapping shape each.
+
+A plan file may name another ``cell`` to cut (``occupation_manchuria.json`` cuts the
+``manchukuo`` cell into the Nationalist- and Communist-held zones of 1945–46); there the atoms
+no rule takes go to the territories that name that cell (Soviet occupation, then contested).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from shapely.geometry import LineString, Point, Polygon
 from layers.build import AUTHORED, GRID, _polygonal, extend_unit
 
 DATA = AUTHORED / "occupation_china.json"
+MANCHURIA = AUTHORED / "occupation_manchuria.json"
 SPLIT_CELL = "china_rest"  # the cell cut into atoms, and the name territories use for it
 ATOM_PREFIX = "china_atom_"
 ATLAS_START = "1939-05-11"
@@ -64,13 +69,16 @@ class ChinaPlan:
     atoms: tuple[Atom, ...]
     pieces: dict[str, Piece]
     rules: tuple[dict, ...]
-    roc_groups: dict[str, str]  # province code -> group of provinces drawn as one ROC feature
+    # province code -> group of provinces drawn as one ROC feature; a group that lists no
+    # provinces (the plan's only one) takes every atom, under the key None
+    roc_groups: dict[str | None, str]
+    cell: str = SPLIT_CELL  # the cell cut into atoms (a plan file's ``cell``)
 
 
 def load_plan(path: Path = DATA) -> dict:
     """The authored pieces and rules, their dates checked."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    check_dates(data)
+    check_dates(data, path.name)
     return data
 
 
@@ -92,7 +100,7 @@ def piece_shape(spec: dict, places: dict[str, dict], units: dict, country) -> ob
 
     def at(key: str) -> tuple[float, float]:
         if key not in places:
-            raise SystemExit(f"{DATA.name}: piece {label!r}: geometry: unknown place {key!r}")
+            raise SystemExit(f"piece {label!r}: geometry: unknown place {key!r}")
         return places[key]["lon"], places[key]["lat"]
 
     parts = []
@@ -112,14 +120,14 @@ def piece_shape(spec: dict, places: dict[str, dict], units: dict, country) -> ob
     if "province" in geometry:
         parts.append(extend_unit(units, [geometry["province"]], country))
     if not parts:
-        raise SystemExit(
-            f"{DATA.name}: piece {label!r}: geometry: no ring, centre, path or province"
-        )
+        raise SystemExit(f"piece {label!r}: geometry: no ring, centre, path or province")
     return _polygonal(shapely.union_all(parts))
 
 
 def plan_china(cells: dict, units: dict, country, places: dict[str, dict], data: dict) -> ChinaPlan:
-    """Cut the ``china_rest`` cell into atoms along all pieces and the rules' provinces."""
+    """Cut the plan's cell (``china_rest`` unless ``data["cell"]`` names another) into atoms
+    along all pieces and the provinces of its ROC groups."""
+    cell, prefix = data.get("cell", SPLIT_CELL), data.get("atom_prefix", ATOM_PREFIX)
     pieces = {}
     for spec in data["pieces"]:
         shape = piece_shape(spec, places, units, country)
@@ -133,7 +141,7 @@ def plan_china(cells: dict, units: dict, country, places: dict[str, dict], data:
             spec,
         )
     codes = sorted({c for group in data["roc_groups"].values() for c in group})
-    atoms: list[tuple[object, frozenset, str | None]] = [(cells[SPLIT_CELL], frozenset(), None)]
+    atoms: list[tuple[object, frozenset, str | None]] = [(cells[cell], frozenset(), None)]
     taken = None
     for code in codes:
         unit = extend_unit(units, [code], country)
@@ -143,18 +151,19 @@ def plan_china(cells: dict, units: dict, country, places: dict[str, dict], data:
         atoms = _split(atoms, unit, lambda sig, prov, c=code: (sig, c))
     for piece in pieces.values():
         atoms = _split(atoms, piece.shape, lambda sig, prov, p=piece.id: (sig | {p}, prov))
-    out = {k: v for k, v in cells.items() if k != SPLIT_CELL}
+    out = {k: v for k, v in cells.items() if k != cell}
     named = []
     placed = [(g, p) for g, _, p in atoms if p is not None]
-    tree = shapely.STRtree([g for g, _ in placed])
+    tree = shapely.STRtree([g for g, _ in placed]) if placed else None
     for i, (geom, sig, prov) in enumerate(atoms):
-        if prov is None:  # a sliver between the simplified units and the 10m outline
+        if prov is None and tree is not None:  # a sliver between the units and the outline
             prov = placed[int(tree.query_nearest(geom)[0])][1]
-        name = f"{ATOM_PREFIX}{i:04d}"
+        name = f"{prefix}{i:04d}"
         out[name] = geom
         named.append(Atom(name, sig, prov))
     groups = {code: name for name, codes in data["roc_groups"].items() for code in codes}
-    return ChinaPlan(out, tuple(named), pieces, tuple(data["rules"]), groups)
+    groups.update((None, name) for name, codes in data["roc_groups"].items() if not codes)
+    return ChinaPlan(out, tuple(named), pieces, tuple(data["rules"]), groups, cell)
 
 
 def _split(atoms: list, shape, tag) -> list:
@@ -212,12 +221,13 @@ def assign(plan: ChinaPlan, day: str) -> dict[str | None, list[Atom]]:
 def territory_specs(plan: ChinaPlan, specs: list[dict]) -> list[dict]:
     """The territory specs with China's dated features expanded into concrete cells.
 
-    A spec naming the ``china_rest`` cell becomes one spec per run of dates on which the
-    Republic's atoms are the same; every rule gives one spec per run of dates with the
-    same atoms. Other specs pass through unchanged.
+    A spec naming the plan's cell becomes one spec per run of dates on which the atoms no
+    rule takes are the same; every rule gives one spec per run of dates with the same atoms.
+    Other specs pass through unchanged. With several ROC groups a run's id names its group
+    and start; with one group the first run keeps the spec's id and later ones add the start.
     """
-    dynamic = [s for s in specs if SPLIT_CELL in s["cells"]]
-    result = [s for s in specs if SPLIT_CELL not in s["cells"]]
+    dynamic = [s for s in specs if plan.cell in s["cells"]]
+    result = [s for s in specs if plan.cell not in s["cells"]]
     dates = _change_dates(plan, dynamic)
     runs: dict[str | None, list] = {}  # owner -> [(start, end, atoms)]
     for start, end in zip(dates, [*dates[1:], None], strict=True):
@@ -241,11 +251,13 @@ def territory_specs(plan: ChinaPlan, specs: list[dict]) -> list[dict]:
         # The first group carries the specs' other cells, so it follows each spec's dates;
         # the others run across specs (taking the properties of the spec of their start).
         for spec in dynamic if group == groups[0] else [span]:
-            extra = [c for c in spec.get("cells", []) if c != SPLIT_CELL]
+            extra = [c for c in spec.get("cells", []) if c != plan.cell]
             for lo, hi, atoms in _group_runs(runs.get(None, []), plan, group, spec):
                 if extra or atoms:
                     base = [s for s in dynamic if s["valid_from"] <= lo][-1]
                     ident = f"{base['id']}_{group}_{lo}"
+                    if len(groups) == 1:
+                        ident = base["id"] if lo == base["valid_from"] else f"{base['id']}_{lo}"
                     dates = {"valid_from": lo, "valid_to": hi}
                     result.append(base | {"id": ident, **dates, "cells": extra + list(atoms)})
     for rule in plan.rules:
@@ -311,11 +323,11 @@ def _span(piece: Piece) -> str:
     return f"{piece.start} – {piece.end or '…'}"
 
 
-def check_dates(data: dict) -> None:
+def check_dates(data: dict, name: str = DATA.name) -> None:
     """Every piece and rule has ISO dates in order (a clear error names the item)."""
     for kind in ("pieces", "rules"):
         for item in data[kind]:
             start, end = item["valid_from"], item["valid_to"]
             dt.date.fromisoformat(start)
             if end is not None and not dt.date.fromisoformat(start) < dt.date.fromisoformat(end):
-                raise SystemExit(f"{DATA.name}: {kind} {item['id']!r}: valid_to: not after {start}")
+                raise SystemExit(f"{name}: {kind} {item['id']!r}: valid_to: not after {start}")
