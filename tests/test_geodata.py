@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import geopandas as gpd
@@ -263,3 +264,24 @@ def test_shipped_layers_stay_small():
     # South-East Asia ~1.3 MB: 7.5 MB in all. The bound catches a build that stops
     # simplifying or repeats geometry, not the growth of the record itself.
     assert total < 8_500_000
+
+
+def test_a_renamed_city_is_not_called_by_its_old_name_in_either_language():
+    """Hsinking became Changchun on 18 August 1945, Keijō Seoul, Heijō Pyongyang: after a
+    renaming the city's name in each language drops the old one (the French names kept it)."""
+    cities = json.loads((GEODATA / "cities.geojson").read_text(encoding="utf-8"))["features"]
+    places: dict[str, list[dict]] = {}
+    for feature in cities:
+        props = feature["properties"]
+        places.setdefault(props["id"].rsplit("_", 1)[0], []).append(props)
+    renamed = 0
+    for periods in places.values():
+        periods.sort(key=lambda p: p["valid_from"])
+        for before, after in itertools.pairwise(periods):
+            if before["name_en"] in after["name_en"] or after["name_en"] in before["name_en"]:
+                continue  # the same name (Peking under two regimes, say)
+            renamed += 1
+            for lang in ("en", "fr"):
+                old, new = before[f"name_{lang}"], after[f"name_{lang}"]
+                assert old not in new, (after["id"], lang, new)
+    assert renamed >= 5
