@@ -366,3 +366,22 @@ def served_engine_data(at) -> dict:
     script = served(live_map_args(at)["mount"]["scriptUrl"]).read_text(encoding="utf-8")
     url = re.search(r'"url":\s*"([^"]*/engine_[^"]+)"', script).group(1)
     return json.loads(served(url.removesuffix(".gz")).read_text(encoding="utf-8"))
+
+
+def overlaps_on(layer_ids: list[str], day: str) -> tuple[int, list[str]]:
+    """The shipped territory features of ``layer_ids`` that hold on ``day`` (ISO), read as the
+    app reads them: how many, and the overlaps between them (validate's messages)."""
+    from layers.reader import read_features
+    from layers.validate import GEODATA, overlap_problems
+
+    records = []
+    for layer in layer_ids:
+        path = GEODATA / f"{layer}.geojson"
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            props = feature["properties"]
+            if props["valid_from"] <= day and (
+                props["valid_to"] is None or day < props["valid_to"]
+            ):
+                read = read_features([feature], path.name, "territory")
+                records += [(path.name, record) for record in read.records]
+    return len(records), [str(p) for p in overlap_problems(records)]

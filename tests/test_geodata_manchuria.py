@@ -13,8 +13,8 @@ from layers import build_china
 from layers.loading import load_atlas
 from layers.map_features import map_name
 from layers.model import snapshot, territory_at
-from layers.reader import read_features
-from layers.validate import GEODATA, overlap_problems
+from layers.validate import GEODATA
+from tests.harness import overlaps_on
 
 D = dt.date.fromisoformat
 MUKDEN = (123.43, 41.80)
@@ -90,17 +90,7 @@ def test_the_remainder_is_labelled_by_date(atlas):
 def test_manchuria_is_one_partition_per_date(atlas, day):
     """The Manchurian pieces never overlap each other or anything else, and with the
     remainder they cover exactly what the Soviet occupation covered in September 1945."""
-    records = []
-    for layer in MANCHURIA_LAYERS:
-        path = GEODATA / f"{layer}.geojson"
-        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
-            props = feature["properties"]
-            if props["valid_from"] <= day and (
-                props["valid_to"] is None or day < props["valid_to"]
-            ):
-                read = read_features([feature], path.name, "territory")
-                records += [(path.name, record) for record in read.records]
-    assert [str(p) for p in overlap_problems(records)] == []
+    assert overlaps_on(MANCHURIA_LAYERS, day)[1] == []
 
     occupied = snapshot(atlas, D("1945-09-01"), ["manchukuo"])["manchukuo"].union_all()
 

@@ -14,8 +14,8 @@ from layers import build_sea
 from layers.build import PACKAGE_FILES
 from layers.loading import load_atlas
 from layers.model import territory_at
-from layers.reader import read_features
-from layers.validate import GEODATA, overlap_problems
+from layers.validate import GEODATA
+from tests.harness import overlaps_on
 
 D = dt.date.fromisoformat
 
@@ -220,18 +220,9 @@ def test_okinawa_contested_during_the_battle_and_cut_from_japan(atlas):
     ],
 )
 def test_no_overlaps_between_territories_on_sampled_dates(atlas, day):
-    records = []
-    for layer in TERRITORY_LAYERS:
-        path = GEODATA / f"{layer}.geojson"
-        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
-            props = feature["properties"]
-            if props["valid_from"] <= day and (
-                props["valid_to"] is None or day < props["valid_to"]
-            ):
-                read = read_features([feature], path.name, "territory")
-                records += [(path.name, record) for record in read.records]
-    assert len(records) >= 12
-    assert [str(p) for p in overlap_problems(records)] == []
+    count, overlaps = overlaps_on(TERRITORY_LAYERS, day)
+    assert count >= 12
+    assert overlaps == []
 
 
 def test_neighbours_share_borders_exactly(atlas):
