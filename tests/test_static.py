@@ -30,6 +30,7 @@ from layers.static import (
     render_array,
     render_image,
 )
+from layers.static.features import event_label, events_shown
 from layers.static.view import view_of
 
 HARBIN = (126.64, 45.76)
@@ -255,3 +256,23 @@ def test_legend_sits_in_a_panel_beside_the_map_and_the_scale_bar_in_its_corner(a
     # The scale bar's black segments, in the map's lower left corner.
     corner = on_map[-50:-25, 20:240]
     assert (corner.max(axis=2) < 60).mean() > 0.03
+
+
+def test_a_long_event_is_labelled_with_its_span_not_only_its_first_day(atlas):
+    """A finished campaign begun months before the map's date must not read as recent news."""
+    day = dt.date(1942, 5, 20)
+    view = view_of((100.0, 0.0, 150.0, 30.0), 1600, 1000, 100)
+    shown = {tuple(p["id"] for p in group): group for _, group, _ in events_shown(atlas, day, view)}
+    philippines = next(g for ids, g in shown.items() if "ev_1941_12_08_philippines_campaign" in ids)
+    assert event_label(philippines, day, "en") == "8 December 1941 – 6 May"
+    assert event_label(philippines, day, "fr") == "8 décembre 1941 – 6 mai"
+    b29 = [p for p in atlas_events(atlas) if p["id"] == "ev_1944_07_29_b29s_interned"]
+    assert event_label(b29, dt.date(1944, 12, 1), "en") == "29 July – 21 November"
+    one_day = [{"date": "1945-08-15", "date_end": None}]
+    assert event_label(one_day, dt.date(1945, 8, 20), "en") == "15 August"
+    assert event_label(one_day, dt.date(1946, 1, 3), "fr") == "15 août 1945"
+
+
+def atlas_events(atlas) -> list[dict]:
+    """The properties of every event of the atlas."""
+    return atlas.events.drop(columns="geometry").to_dict("records")
