@@ -115,6 +115,29 @@ def test_controller_at_place_and_date(atlas, place, day, controller):
     assert holder(atlas, day, place)[0] == controller
 
 
+@pytest.mark.parametrize(
+    ("day", "name_en", "name_fr", "status"),
+    [
+        ("1939-05-20", "Siam", "Siam", "sovereign_state"),
+        ("1939-06-24", "Thailand", "Thaïlande", "sovereign_state"),
+        ("1941-12-10", "Thailand (Japanese troops admitted, 8 December 1941)", None, None),
+        ("1941-12-21", "Thailand (allied to Japan, Japanese garrisons)", None, None),
+    ],
+)
+def test_siam_until_june_1939_and_allied_to_japan_only_from_21_december_1941(
+    atlas, day, name_en, name_fr, status
+):
+    """Siam became Thailand on 24 June 1939; the ceasefire of 8 December 1941 let the Japanese
+    army through, the alliance came on 21 December (Reynolds 1994)."""
+    lat, lon = BANGKOK
+    (found,) = territory_at(atlas, D(day), lon, lat)
+    assert found["controller"] == "Thailand" and found["name_en"] == name_en
+    assert name_fr is None or found["name_fr"] == name_fr
+    assert status is None or found["status"] == status
+    if day == "1941-12-10":
+        assert found["status"] == "foreign_garrison" and "allied" not in found["name_en"]
+
+
 def test_indochina_japanese_garrisons_north_first_then_whole_colony(atlas):
     assert holder(atlas, "1940-06-01", HANOI) == ("France", "colony")
     assert holder(atlas, "1941-01-01", HANOI) == ("France", "foreign_garrison")
