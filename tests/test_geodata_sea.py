@@ -13,7 +13,7 @@ import shapely
 from layers import build_sea
 from layers.build import PACKAGE_FILES
 from layers.loading import load_atlas
-from layers.model import territory_at
+from layers.model import snapshot, territory_at
 from layers.reader import read_features
 from layers.validate import GEODATA, overlap_problems
 
@@ -61,6 +61,7 @@ TERRITORY_LAYERS = [
     "netherlands_indies",
     "british_borneo",
     "portuguese_timor",
+    "south_seas",
     "hong_kong",
     "macau",
     "guangzhouwan",
@@ -310,3 +311,40 @@ def test_sources_of_these_layers_resolve_in_the_registry():
     cited |= {s for line in lines.values() for s in line["sources"]}
     assert len(cited) > 15
     assert sorted(cited - set(registry)) == []
+
+
+SAIPAN = (15.18, 145.75)
+GUAM = (13.45, 144.78)
+KWAJALEIN = (8.72, 167.73)
+TRUK = (7.42, 151.78)
+KOROR = (7.34, 134.48)
+
+
+@pytest.mark.parametrize(
+    ("place", "day", "controller", "status"),
+    [
+        (SAIPAN, "1941-04-13", "Japan", "colony"),
+        (TRUK, "1941-04-13", "Japan", "colony"),
+        (KWAJALEIN, "1941-04-13", "Japan", "colony"),
+        (GUAM, "1941-04-13", "USA", "colony"),
+        (GUAM, "1942-06-01", "Japan", "military_occupation"),
+        (KWAJALEIN, "1944-03-01", "USA", "military_occupation"),
+        (SAIPAN, "1944-03-01", "Japan", "colony"),
+        (SAIPAN, "1944-07-01", "Japan", "contested"),
+        (GUAM, "1944-07-25", "Japan", "contested"),
+        (SAIPAN, "1944-09-01", "USA", "military_occupation"),
+        (GUAM, "1944-09-01", "USA", "colony"),
+        (TRUK, "1945-06-01", "Japan", "colony"),
+        (KOROR, "1945-06-01", "Japan", "colony"),
+        (KOROR, "1945-10-01", "USA", "military_occupation"),
+    ],
+)
+def test_south_seas_mandate_and_guam_by_date(atlas, place, day, controller, status):
+    """The Japanese mandate and US Guam were missing; the American advance of 1944 took the
+    Marshalls and the Marianas and bypassed Truk and Palau (Crowl 1960; Peattie 1988)."""
+    lat, lon = place
+    shown = snapshot(atlas, D(day), ["south_seas"])["south_seas"]
+    point = shapely.Point(lon, lat)
+    near = shown[[geometry.distance(point) < 0.2 for geometry in shown.geometry]]
+    assert len(near) == 1, (place, day, list(near["id"]))
+    assert (near.iloc[0]["controller"], near.iloc[0]["status"]) == (controller, status)
