@@ -268,6 +268,9 @@ def test_a_long_event_is_labelled_with_its_span_not_only_its_first_day(atlas):
     assert event_label(philippines, day, "fr") == "8 décembre 1941 – 6 mai"
     b29 = [p for p in atlas_events(atlas) if p["id"] == "ev_1944_07_29_b29s_interned"]
     assert event_label(b29, dt.date(1944, 12, 1), "en") == "29 July – 21 November"
+    assert event_label(philippines, dt.date(1942, 1, 20), "en") == "since 8 December 1941"
+    assert event_label(philippines, dt.date(1942, 1, 20), "fr") == "depuis le 8 décembre 1941"
+    assert event_label(philippines, dt.date(1941, 12, 8), "en") == "8 December"
     one_day = [{"date": "1945-08-15", "date_end": None}]
     assert event_label(one_day, dt.date(1945, 8, 20), "en") == "15 August"
     assert event_label(one_day, dt.date(1946, 1, 3), "fr") == "15 août 1945"
