@@ -491,3 +491,16 @@ def test_the_tooltip_of_a_long_event_gives_its_span():
     assert "29 July 1944 – 21 November 1944" in shown["t"]
     shown, _ = event_feature([{**event, "date_end": None}], "en")
     assert "–" not in shown["t"]
+
+
+def test_chinese_held_western_suiyuan_is_not_labelled_mengjiang(atlas):
+    """The Hetao and the Ordos, claimed by Mengjiang but held by Fu Zuoyi's Nationalists, were
+    labelled "Mengjiang" (the layer's title) on the default map, in Chinese green."""
+    rows = dict(
+        (props["id"], props)
+        for props, _ in feature_rows(atlas.layers["mengjiang"].on(D("1941-04-13")))
+    )
+    west = rows["mengjiang_west_contested"]
+    assert west["controller"] == "ROC"
+    assert map_name(west, "en") == "Western Suiyuan"
+    assert map_name(west, "fr") == "Suiyuan occidental"

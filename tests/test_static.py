@@ -30,6 +30,7 @@ from layers.static import (
     render_array,
     render_image,
 )
+from layers.static import labels as labels_module
 from layers.static.features import event_label, events_shown
 from layers.static.view import view_of
 
@@ -279,3 +280,19 @@ def test_a_long_event_is_labelled_with_its_span_not_only_its_first_day(atlas):
 def atlas_events(atlas) -> list[dict]:
     """The properties of every event of the atlas."""
     return atlas.events.drop(columns="geometry").to_dict("records")
+
+
+def test_land_held_by_china_is_not_labelled_with_the_claimant_s_name(atlas, monkeypatch):
+    """Western Suiyuan, claimed by Mengjiang but held by the Nationalists, fell back to the
+    layer's title "Mengjiang" where its name did not fit: a reader saw "Mengjiang" on Chinese
+    green on the default map. Its own label or nothing, now."""
+    drawn: list[str] = []
+    add = labels_module.Labels.add
+
+    def record(self, text, *args, **kwargs):
+        drawn.append(text)
+        return add(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(labels_module.Labels, "add", record)
+    render_image(atlas, PACT, bounds=(95.0, 25.0, 130.0, 50.0))  # drawn by no other test
+    assert sum("Mengjiang" in text for text in drawn) == 1, [t for t in drawn if "Meng" in t]

@@ -203,9 +203,10 @@ class Frame:
     def territory_labels(self, features, layer_title: str) -> None:
         """Names inside their territories, only where they fit and meet nothing else.
 
-        A long name gives way to the map label the data gives ("Ex-Manchukuo"), then to the
-        layer's title when it contains it ("Mongolian Autonomous Federation (Mengjiang)" →
-        "Mengjiang"), never to another name.
+        A long name gives way to the map label the data gives ("Ex-Manchukuo"), or, where the
+        data gives none, to the layer's title when it contains it ("Mongolian Autonomous
+        Federation (Mengjiang)" → "Mengjiang"; not "Western Suiyuan … (claimed by Mengjiang)",
+        which has its own label), never to another name.
         """
         for props, geom in rows(features):
             label = name(props, self.lang)
@@ -216,8 +217,8 @@ class Frame:
             explicit = explicit or text(props.get("label_en"))
             if explicit and explicit != label:
                 names.append(explicit)
-            if layer_title and layer_title != label and layer_title in label:
-                names.append(layer_title)
+            if layer_title and not explicit and layer_title != label and layer_title in label:
+                names.append(layer_title)  # not where the data names the place itself
             short = label.split(" (")[0]  # "Korea (Chōsen)" → "Korea" where the whole fails
             if short and short not in names:
                 names.append(short)
