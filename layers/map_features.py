@@ -329,6 +329,9 @@ def event_feature(events: list[dict], lang: str) -> Feature:
     tips = []
     for event in events:
         when = day_label(event.get("date"), lang)
+        end = day_label(event.get("date_end"), lang)
+        if end and end != when:
+            when = f"{when} – {end}"
         tips.append(f"<b>{escape(localised(event, 'title', lang))}</b><br>{escape(when)}")
     popup = "".join(event_html(e, lang) for e in events)
     if len(events) > 1:

@@ -52,6 +52,11 @@ def test_new_events_keep_the_schema_of_the_first(events):
 
 # (id, date, date_end or None): the events issue #13 asks for by name
 REQUIRED = [
+    ("ev_1939_08_23_nazi_soviet_pact", "1939-08-23", None),
+    ("ev_1942_06_04_midway", "1942-06-04", "1942-06-07"),
+    ("ev_1942_08_07_guadalcanal", "1942-08-07", "1943-02-09"),
+    ("ev_1944_06_15_saipan", "1944-06-15", "1944-07-09"),
+    ("ev_1945_03_10_tokyo_firebombing", "1945-03-10", None),
     ("ev_1940_03_30_wang_jingwei_government", "1940-03-30", None),
     ("ev_1941_12_25_fall_of_hong_kong", "1941-12-25", None),
     ("ev_1942_01_02_fall_of_manila", "1942-01-02", None),

@@ -13,7 +13,7 @@ import shapely
 from layers import build_sea
 from layers.build import PACKAGE_FILES
 from layers.loading import load_atlas
-from layers.model import territory_at
+from layers.model import snapshot, territory_at
 from layers.validate import GEODATA
 from tests.harness import overlaps_on
 
@@ -61,6 +61,7 @@ TERRITORY_LAYERS = [
     "netherlands_indies",
     "british_borneo",
     "portuguese_timor",
+    "south_seas",
     "hong_kong",
     "macau",
     "guangzhouwan",
@@ -113,6 +114,29 @@ def holder(atlas, day: str, place: tuple[float, float]) -> tuple[str, str]:
 )
 def test_controller_at_place_and_date(atlas, place, day, controller):
     assert holder(atlas, day, place)[0] == controller
+
+
+@pytest.mark.parametrize(
+    ("day", "name_en", "name_fr", "status"),
+    [
+        ("1939-05-20", "Siam", "Siam", "sovereign_state"),
+        ("1939-06-24", "Thailand", "Thaïlande", "sovereign_state"),
+        ("1941-12-10", "Thailand (Japanese troops admitted, 8 December 1941)", None, None),
+        ("1941-12-21", "Thailand (allied to Japan, Japanese garrisons)", None, None),
+    ],
+)
+def test_siam_until_june_1939_and_allied_to_japan_only_from_21_december_1941(
+    atlas, day, name_en, name_fr, status
+):
+    """Siam became Thailand on 24 June 1939; the ceasefire of 8 December 1941 let the Japanese
+    army through, the alliance came on 21 December (Reynolds 1994)."""
+    lat, lon = BANGKOK
+    (found,) = territory_at(atlas, D(day), lon, lat)
+    assert found["controller"] == "Thailand" and found["name_en"] == name_en
+    assert name_fr is None or found["name_fr"] == name_fr
+    assert status is None or found["status"] == status
+    if day == "1941-12-10":
+        assert found["status"] == "foreign_garrison" and "allied" not in found["name_en"]
 
 
 def test_indochina_japanese_garrisons_north_first_then_whole_colony(atlas):
@@ -278,3 +302,40 @@ def test_sources_of_these_layers_resolve_in_the_registry():
     cited |= {s for line in lines.values() for s in line["sources"]}
     assert len(cited) > 15
     assert sorted(cited - set(registry)) == []
+
+
+SAIPAN = (15.18, 145.75)
+GUAM = (13.45, 144.78)
+KWAJALEIN = (8.72, 167.73)
+TRUK = (7.42, 151.78)
+KOROR = (7.34, 134.48)
+
+
+@pytest.mark.parametrize(
+    ("place", "day", "controller", "status"),
+    [
+        (SAIPAN, "1941-04-13", "Japan", "colony"),
+        (TRUK, "1941-04-13", "Japan", "colony"),
+        (KWAJALEIN, "1941-04-13", "Japan", "colony"),
+        (GUAM, "1941-04-13", "USA", "colony"),
+        (GUAM, "1942-06-01", "Japan", "military_occupation"),
+        (KWAJALEIN, "1944-03-01", "USA", "military_occupation"),
+        (SAIPAN, "1944-03-01", "Japan", "colony"),
+        (SAIPAN, "1944-07-01", "Japan", "contested"),
+        (GUAM, "1944-07-25", "Japan", "contested"),
+        (SAIPAN, "1944-09-01", "USA", "military_occupation"),
+        (GUAM, "1944-09-01", "USA", "colony"),
+        (TRUK, "1945-06-01", "Japan", "colony"),
+        (KOROR, "1945-06-01", "Japan", "colony"),
+        (KOROR, "1945-10-01", "USA", "military_occupation"),
+    ],
+)
+def test_south_seas_mandate_and_guam_by_date(atlas, place, day, controller, status):
+    """The Japanese mandate and US Guam were missing; the American advance of 1944 took the
+    Marshalls and the Marianas and bypassed Truk and Palau (Crowl 1960; Peattie 1988)."""
+    lat, lon = place
+    shown = snapshot(atlas, D(day), ["south_seas"])["south_seas"]
+    point = shapely.Point(lon, lat)
+    near = shown[[geometry.distance(point) < 0.2 for geometry in shown.geometry]]
+    assert len(near) == 1, (place, day, list(near["id"]))
+    assert (near.iloc[0]["controller"], near.iloc[0]["status"]) == (controller, status)

@@ -17,6 +17,7 @@ from layers.eventtext import escape
 from layers.loading import build_layer, load_atlas
 from layers.map_elements import AtlasGeoJson, MapBox, script_json
 from layers.map_features import (
+    event_feature,
     feature_rows,
     label_point,
     map_name,
@@ -476,3 +477,30 @@ def test_equal_cache_keys_draw_identical_groups_over_the_whole_period(atlas):
                 seen[key] = shown
         day += dt.timedelta(days=5)
     assert shared > len(seen)  # most groups are shared between dates
+
+
+def test_the_tooltip_of_a_long_event_gives_its_span():
+    event = {
+        "date": "1944-07-29",
+        "date_end": "1944-11-21",
+        "title_en": "B-29s",
+        "on_day": False,
+        "geometry": Point(131.9, 43.1),
+    }
+    shown, _ = event_feature([event], "en")
+    assert "29 July 1944 – 21 November 1944" in shown["t"]
+    shown, _ = event_feature([{**event, "date_end": None}], "en")
+    assert "–" not in shown["t"]
+
+
+def test_chinese_held_western_suiyuan_is_not_labelled_mengjiang(atlas):
+    """The Hetao and the Ordos, claimed by Mengjiang but held by Fu Zuoyi's Nationalists, were
+    labelled "Mengjiang" (the layer's title) on the default map, in Chinese green."""
+    rows = dict(
+        (props["id"], props)
+        for props, _ in feature_rows(atlas.layers["mengjiang"].on(D("1941-04-13")))
+    )
+    west = rows["mengjiang_west_contested"]
+    assert west["controller"] == "ROC"
+    assert map_name(west, "en") == "Western Suiyuan"
+    assert map_name(west, "fr") == "Suiyuan occidental"

@@ -30,6 +30,8 @@ from layers.static import (
     render_array,
     render_image,
 )
+from layers.static import labels as labels_module
+from layers.static.features import event_label, events_shown
 from layers.static.view import view_of
 
 HARBIN = (126.64, 45.76)
@@ -255,3 +257,42 @@ def test_legend_sits_in_a_panel_beside_the_map_and_the_scale_bar_in_its_corner(a
     # The scale bar's black segments, in the map's lower left corner.
     corner = on_map[-50:-25, 20:240]
     assert (corner.max(axis=2) < 60).mean() > 0.03
+
+
+def test_a_long_event_is_labelled_with_its_span_not_only_its_first_day(atlas):
+    """A finished campaign begun months before the map's date must not read as recent news."""
+    day = dt.date(1942, 5, 20)
+    view = view_of((100.0, 0.0, 150.0, 30.0), 1600, 1000, 100)
+    shown = {tuple(p["id"] for p in group): group for _, group, _ in events_shown(atlas, day, view)}
+    philippines = next(g for ids, g in shown.items() if "ev_1941_12_08_philippines_campaign" in ids)
+    assert event_label(philippines, day, "en") == "8 December 1941 – 6 May"
+    assert event_label(philippines, day, "fr") == "8 décembre 1941 – 6 mai"
+    b29 = [p for p in atlas_events(atlas) if p["id"] == "ev_1944_07_29_b29s_interned"]
+    assert event_label(b29, dt.date(1944, 12, 1), "en") == "29 July – 21 November"
+    assert event_label(philippines, dt.date(1942, 1, 20), "en") == "since 8 December 1941"
+    assert event_label(philippines, dt.date(1942, 1, 20), "fr") == "depuis le 8 décembre 1941"
+    assert event_label(philippines, dt.date(1941, 12, 8), "en") == "8 December"
+    one_day = [{"date": "1945-08-15", "date_end": None}]
+    assert event_label(one_day, dt.date(1945, 8, 20), "en") == "15 August"
+    assert event_label(one_day, dt.date(1946, 1, 3), "fr") == "15 août 1945"
+
+
+def atlas_events(atlas) -> list[dict]:
+    """The properties of every event of the atlas."""
+    return atlas.events.drop(columns="geometry").to_dict("records")
+
+
+def test_land_held_by_china_is_not_labelled_with_the_claimant_s_name(atlas, monkeypatch):
+    """Western Suiyuan, claimed by Mengjiang but held by the Nationalists, fell back to the
+    layer's title "Mengjiang" where its name did not fit: a reader saw "Mengjiang" on Chinese
+    green on the default map. Its own label or nothing, now."""
+    drawn: list[str] = []
+    add = labels_module.Labels.add
+
+    def record(self, text, *args, **kwargs):
+        drawn.append(text)
+        return add(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(labels_module.Labels, "add", record)
+    render_image(atlas, PACT, bounds=(95.0, 25.0, 130.0, 50.0))  # drawn by no other test
+    assert sum("Mengjiang" in text for text in drawn) == 1, [t for t in drawn if "Meng" in t]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from layers.i18n import format_date, t
 from layers.model import Atlas, events_between
 from layers.static.cache import ByIdentity
 from layers.style import IMAGE_EVENT_DAYS
@@ -67,3 +68,23 @@ def _find_events(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
         (place, group, any((text(p.get("date_end")) or p["date"]) >= today for p in group))
         for place, group in places.items()
     ]
+
+
+def event_label(group: list[dict], day: dt.date, lang: str) -> str:
+    """The words beside an event star: the latest event's day and month; for an event of
+    several days, ``since 8 December 1941`` while it goes on (the map does not tell its end
+    before it comes) and its span (``29 July – 21 November``) once over, so that an event begun
+    long before the map's date is not read as recent. A year is added where it is not the map's."""
+    latest = max(group, key=lambda p: p["date"])
+    first = dt.date.fromisoformat(latest["date"])
+    last = dt.date.fromisoformat(text(latest.get("date_end")) or latest["date"])
+
+    def short(when: dt.date) -> str:
+        full = format_date(when, lang)
+        return full if when.year != day.year else full.rsplit(" ", 1)[0]
+
+    if last == first or day <= first:
+        return short(first)
+    if day < last:
+        return t("event_since", lang, date=short(first))
+    return f"{short(first)} – {short(last)}"

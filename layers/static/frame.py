@@ -16,7 +16,7 @@ from layers.i18n import format_date, t
 from layers.mercator import project
 from layers.model import Atlas, LayerSpec, snapshot
 from layers.static import legend, routes
-from layers.static.features import EVENTS, events_shown, name, rows, text, whole
+from layers.static.features import EVENTS, event_label, events_shown, name, rows, text, whole
 from layers.static.fonts import can_draw
 from layers.static.labels import Labels, aligned, anchors, box_inside, label_size
 from layers.static.projection import geometry
@@ -164,14 +164,12 @@ class Frame:
     def events(self, shown: list[tuple]) -> None:
         """Stars where events of the date (filled) and of the days before it (hollow) happened."""
         for (lon, lat), group, ongoing in shown:
-            latest = max(group, key=lambda p: p["date"])
             importance = min(whole(p.get("importance"), 3) for p in group)
             size = style.EVENT_STAR_SIZE.get(importance, style.EVENT_STAR_SIZE[3]) * self.u
             x, y = (float(v) for v in project(lon, lat))
             face = style.TEXT if ongoing else style.LAND
             self._marker(x, y, "*", size, face, 0.7, zorder=7.5)
-            day_month = format_date(dt.date.fromisoformat(latest["date"]), self.lang)
-            label = day_month.rsplit(" ", 1)[0]
+            label = event_label(group, self.day, self.lang)
             job = (label, x, y, 5.8 * self.u, "normal", "italic", size * 0.45 + 1)
             self.pending.append(((1.5, -lat), job))
 
@@ -205,9 +203,10 @@ class Frame:
     def territory_labels(self, features, layer_title: str) -> None:
         """Names inside their territories, only where they fit and meet nothing else.
 
-        A long name gives way to the map label the data gives ("Ex-Manchukuo"), then to the
-        layer's title when it contains it ("Mongolian Autonomous Federation (Mengjiang)" →
-        "Mengjiang"), never to another name.
+        A long name gives way to the map label the data gives ("Ex-Manchukuo"), or, where the
+        data gives none, to the layer's title when it contains it ("Mongolian Autonomous
+        Federation (Mengjiang)" → "Mengjiang"; not "Western Suiyuan … (claimed by Mengjiang)",
+        which has its own label), never to another name.
         """
         for props, geom in rows(features):
             label = name(props, self.lang)
@@ -218,8 +217,8 @@ class Frame:
             explicit = explicit or text(props.get("label_en"))
             if explicit and explicit != label:
                 names.append(explicit)
-            if layer_title and layer_title != label and layer_title in label:
-                names.append(layer_title)
+            if layer_title and not explicit and layer_title != label and layer_title in label:
+                names.append(layer_title)  # not where the data names the place itself
             short = label.split(" (")[0]  # "Korea (Chōsen)" → "Korea" where the whole fails
             if short and short not in names:
                 names.append(short)
