@@ -36,7 +36,6 @@ from layers.model import ATLAS_END, ATLAS_START
 from tests import mapprobe
 from tests.harness import (
     CHROMIUM_ARGS,
-    NOT_LOCAL,
     PageProbe,
     is_local,
     local_asset_for,
@@ -65,7 +64,7 @@ async def _guard(context, probe: PageProbe) -> None:
         probe.external.append(url)
         await route.abort("blockedbyclient")
 
-    await context.route(NOT_LOCAL, handle)
+    await context.route("**/*", handle)
 
 
 class Start:

@@ -37,12 +37,6 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "file", "about", "chrome-extension", "devtools"}
-# What the network guard intercepts: every URL but the local ones (matched by the browser's
-# driver, so a local request never waits for this process).
-NOT_LOCAL = re.compile(
-    r"^(?!(?:data|blob|file|about|chrome-extension|devtools):"
-    r"|https?://(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?(?:[/?#]|$))"
-)
 
 
 def in_ci() -> bool:
@@ -315,7 +309,7 @@ def guard_network(context, probe: PageProbe) -> None:
         probe.external.append(url)
         route.abort("blockedbyclient")
 
-    context.route(NOT_LOCAL, handle)
+    context.route("**/*", handle)
 
 
 def guarded_context(browser, probe: PageProbe, **options):
