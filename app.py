@@ -52,6 +52,6 @@ st.html(f"<style>{LAYOUT_CSS.read_text(encoding='utf-8')}</style>")
 panels.problems_panel(atlas, lang)
 controls.date_controls(atlas, lang)
 live_section(atlas, lang)
-controls.sidebar(atlas, lang)  # after the map: the map's files are asked for sooner
+controls.sidebar(atlas, lang)
 st.caption(t("app_subtitle", lang))
 export_panel(atlas, lang)

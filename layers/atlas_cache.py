@@ -45,8 +45,8 @@ from pyproj import CRS
 
 from layers.files import write_atomic
 from layers.loading import geodata_folder, load_atlas
-from layers.model import Atlas, DeferredFrame, Layer, LayerSpec, route_fade_days
-from layers.temporal import TemporalIndex
+from layers.model import Atlas, DeferredFrame, Layer, LayerSpec
+from layers.temporal import OPEN_END, TemporalIndex
 from layers.validate import Problem
 
 LAYERS_SOURCE = Path(__file__).resolve().parent
@@ -190,7 +190,7 @@ def encode_atlas(atlas: Atlas) -> Files:
                 "problems": [asdict(p) for p in layer.problems],
                 "frame": name,
                 "json_columns": json_columns,
-                "index": json.dumps(_index_inputs(layer), default=_tag),
+                "index": _index_inputs(layer.index),
             }
         )
     files["events.parquet"], event_columns = _frame_bytes(atlas.events)
@@ -211,8 +211,7 @@ def decode_atlas(files: Files) -> Atlas:
     layers = {}
     for item in description["layers"]:
         spec = LayerSpec(**item["spec"])
-        starts, ends, grace = json.loads(item["index"], object_hook=_untag)
-        index = TemporalIndex(starts, ends, grace_days=grace)
+        index = TemporalIndex(**item["index"])
         frame = DeferredFrame(partial(_read_frame, files[item["frame"]], item["json_columns"]))
         problems = tuple(Problem(**p) for p in item["problems"])
         layers[item["id"]] = Layer(spec=spec, stored=frame, index=index, problems=problems)
@@ -225,12 +224,14 @@ def decode_atlas(files: Files) -> Atlas:
     )
 
 
-def _index_inputs(layer: Layer) -> list:
-    """What a layer's temporal index is made of: its features' first and last days and the
-    days its ended features stay shown."""
-    frame = layer.frame
-    grace = route_fade_days(frame) if layer.spec.kind == "route" else 0
-    return [frame["valid_from"].tolist(), frame["valid_to"].tolist(), grace]
+def _index_inputs(index: TemporalIndex) -> dict:
+    """What a layer's temporal index is made of (:class:`TemporalIndex`'s arguments): its
+    features' first and last days (ISO; None: open) and the days ended ones stay shown."""
+    return {
+        "starts": [str(day) for day in index.starts],
+        "ends": [None if day == OPEN_END else str(day) for day in index.ends],
+        "grace_days": index.grace_days,
+    }
 
 
 def encode_store(store: tuple[str, bytes, frozenset[str]]) -> Files:

@@ -29,6 +29,7 @@ class TemporalIndex:
         ends = [to_day(e) if isinstance(e, (str, dt.date)) else OPEN_END for e in ends]
         self.ends = np.array(ends, dtype="datetime64[D]")
         # Routes stay on the map (faded) for ``grace_days`` after they end.
+        self.grace_days = grace_days
         self.shown_until = np.minimum(self.ends + np.timedelta64(grace_days, "D"), OPEN_END)
         self.bounds = np.unique(np.concatenate([self.starts, self.ends, self.shown_until]))
         self._by_epoch: dict[int, np.ndarray] = {}
