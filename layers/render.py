@@ -51,6 +51,8 @@ from layers.map_features import (
 )
 from layers.model import Atlas, LayerSpec, snapshot, state_key
 from layers.style import (
+    COARSE_MAX_ZOOM,
+    COARSE_TOLERANCE_DEG,
     GRATICULE_STYLE,
     LAND,
     LAND_STYLE,
@@ -106,7 +108,9 @@ class GeometryStore:
 
 def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
     """The shipped base, territory and line geometries as one JSON object, by feature id in
-    the compact form of :mod:`layers.geometry_codec`: ``{"scale": …, "geometries": {…}}``.
+    the compact form of :mod:`layers.geometry_codec`: ``{"scale": …, "geometries": {…},
+    "coarse": {…}, "coarseZoom": …}``, where ``coarse`` holds the overview copy of each shape
+    (:data:`layers.style.COARSE_TOLERANCE_DEG`) that the map draws up to ``coarseZoom``.
 
     Returns a file name that changes with the content, the JSON gzip-compressed once here
     (the browser inflates it with ``DecompressionStream``; a web server would otherwise
@@ -121,7 +125,18 @@ def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
                 geometries[props["id"]] = geometry
     scale = geometry_codec.exact_scale(list(geometries.values()))
     encoded = {key: geometry_codec.encode(geometries[key], scale) for key in sorted(geometries)}
-    body = json.dumps({"scale": scale, "geometries": encoded}, separators=(",", ":"))
+    coarse = {}  # the overview copy of each shape that simplifying shortens
+    for key in sorted(geometries):
+        simple = shapely.simplify(geometries[key], COARSE_TOLERANCE_DEG, preserve_topology=True)
+        if shapely.get_num_coordinates(simple) < shapely.get_num_coordinates(geometries[key]):
+            coarse[key] = geometry_codec.encode(simple, scale)
+    bundle = {
+        "scale": scale,
+        "geometries": encoded,
+        "coarse": coarse,
+        "coarseZoom": COARSE_MAX_ZOOM,
+    }
+    body = json.dumps(bundle, separators=(",", ":"))
     data = body.encode("utf-8")
     name = f"geometry-{hashlib.sha256(data).hexdigest()[:16]}.json.gz"
     return name, gzip.compress(data, compresslevel=9, mtime=0), frozenset(geometries)

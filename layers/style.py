@@ -334,6 +334,13 @@ LEGEND_MIN_HEIGHT = "6.5em"  # and never lower than this
 TIME_POSITION = "topright"  # the time control: over the sea north-east of Japan
 SETTLE_AFTER_MS = {"release": 150, "step": 400}  # the page hears of the date once still
 LABELS_QUIET_MS = 160  # while dragging or playing, labels are placed once the date rests
+# Overview shapes: up to COARSE_MAX_ZOOM the map draws each stored shape simplified to within
+# COARSE_TOLERANCE_DEG (Douglas-Peucker, topology kept, a small ring at four positions and up
+# to twice that; layers/render.py geometry_bundle): under a pixel at zoom 5 south of 60° N,
+# half that at zoom 4, and less than half the vertices to project each time a shape is
+# drawn. Closer in, the shapes as built.
+COARSE_MAX_ZOOM = 5
+COARSE_TOLERANCE_DEG = 0.02
 TIME_ICON_BOX = "0 0 12 12"  # the SVG view box of the time control's icons
 TIME_ICONS = {  # SVG paths in that box
     "prevEvent": "M1 1 H3 V11 H1 Z M11 1 L4 6 L11 11 Z",

@@ -1,4 +1,5 @@
-"""The geometry store's compact form: lossless on the shipped data, every geometry type."""
+"""The geometry store's compact form: lossless on the shipped data, every geometry type; the
+overview copies the map draws zoomed out."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import shapely
 from layers.geometry_codec import encode, exact_scale
 from layers.loading import load_atlas
 from layers.render import geometry_bundle
+from layers.style import COARSE_MAX_ZOOM, COARSE_TOLERANCE_DEG
 
 
 def decode(encoded: dict, scale: int):
@@ -86,3 +88,24 @@ def test_the_shipped_store_is_lossless_and_smaller():
         assert back.equals_exact(originals[key], 0), key
         geojson_size += len(shapely.to_geojson(originals[key]))
     assert len(data) < 0.6 * geojson_size
+
+
+def test_the_store_carries_an_overview_copy_of_each_shape_within_its_tolerance():
+    """The map draws up to ``coarseZoom`` a copy of each shape simplified to within
+    COARSE_TOLERANCE_DEG: valid, of the same kind, never further than that from the shape (or
+    twice that for a small ring, which keeps four positions), with well under its vertices."""
+    atlas = load_atlas()
+    bundle = json.loads(gzip.decompress(geometry_bundle(atlas)[1]))
+    assert bundle["coarseZoom"] == COARSE_MAX_ZOOM
+    assert set(bundle["coarse"]) < set(bundle["geometries"])
+    fine_total = coarse_total = 0
+    for key, encoded in bundle["coarse"].items():
+        full = decode(bundle["geometries"][key], bundle["scale"])
+        copy = decode(encoded, bundle["scale"])
+        assert copy.is_valid and copy.geom_type == full.geom_type, key
+        assert shapely.hausdorff_distance(copy, full) <= 2 * COARSE_TOLERANCE_DEG, key
+        assert shapely.get_num_coordinates(copy) < shapely.get_num_coordinates(full), key
+        fine_total += shapely.get_num_coordinates(full)
+        coarse_total += shapely.get_num_coordinates(copy)
+    assert coarse_total < 0.5 * fine_total
+    assert {"ussr_1939", "manchukuo_puppet", "basemap_land"} <= set(bundle["coarse"])

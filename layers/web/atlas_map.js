@@ -43,7 +43,9 @@ window.atlasLib = window.atlasLib || (function () {
     item._path.setAttribute("fill", "url(#" + id + ")");
     item._path.setAttribute("fill-opacity", "1");
   }
-  function store(url) {  // one fetch per store; each geometry decoded when first drawn
+  // One fetch per store; each geometry decoded when first drawn. A store may hold an
+  // overview copy of a shape (layers/render.py geometry_bundle), drawn up to its coarseZoom.
+  function store(url) {
     var source = inflates ? url : url.replace(/[.]gz$/, "");
     stores[url] = stores[url] || fetch(source).then(function (r) {
         if (!r.ok) { throw new Error(source + ": HTTP " + r.status); }
@@ -51,13 +53,17 @@ window.atlasLib = window.atlasLib || (function () {
         return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
       })
       .then(function (data) {
-        var decoded = {};
-        return function (id) {
-          if (!(id in decoded)) {
-            var g = data.geometries[id];
-            decoded[id] = g ? decode(g, data.scale) : null;
+        var decoded = {fine: {}, coarse: {}}, copies = data.coarse || {};
+        return {
+          coarseAt: function (map) { return map.getZoom() <= data.coarseZoom; },
+          get: function (id, coarse) {
+            var kind = coarse && copies[id] ? "coarse" : "fine";
+            if (!(id in decoded[kind])) {
+              var g = kind === "coarse" ? copies[id] : data.geometries[id];
+              decoded[kind][id] = g ? decode(g, data.scale) : null;
+            }
+            return decoded[kind][id];
           }
-          return decoded[id];
         };
       });
     return stores[url];
@@ -103,18 +109,35 @@ window.atlasLib = window.atlasLib || (function () {
         if (p.p) { item.bindPopup(p.p, {maxWidth: 380}); }
       }
     });
-    function fill(stored) {
+    var stored = null, coarse = false;
+    function fill() {
+      coarse = stored !== null && stored.coarseAt(map);
       features.forEach(function (f) {
-        var geometry = f.geometry || (stored && stored(f.properties.g));
+        var geometry = f.geometry || (stored && stored.get(f.properties.g, coarse));
         if (geometry) {
           layer.addData({type: "Feature", geometry: geometry, properties: f.properties});
         }
       });
     }
+    function refill() {  // the zoom crossed the store's overview limit: the other copies
+      if (stored === null || stored.coarseAt(map) === coarse) { return; }
+      layer.clearLayers();
+      fill();
+      declutterSoon(map);
+    }
     if (o.url) {
-      store(o.url).then(fill).then(function () { if (layer._map) { declutterSoon(layer._map); } });
-    } else { fill(null); }
-    layer.on("add", function () { declutterSoon(map); });
+      store(o.url).then(function (found) {
+        stored = found;
+        fill();
+        if (layer._map) { declutterSoon(layer._map); }
+      });
+    } else { fill(); }
+    layer.on("add", function () {
+      map.on("zoomend", refill);
+      refill();
+      declutterSoon(map);
+    });
+    layer.on("remove", function () { map.off("zoomend", refill); });
     return layer;
   }
   function reconcile(map) {

@@ -7,6 +7,8 @@ needed nothing from outside localhost and logged no error. Screenshots: artifact
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import struct
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -15,6 +17,7 @@ import pytest
 
 from layers.i18n import format_date
 from layers.loading import load_atlas
+from layers.render import geometry_bundle
 from layers.style import CONTROLLER_COLOURS, JAPAN_STATUS_COLOURS, STATUS_PATTERNS
 from tests import mapprobe
 
@@ -322,3 +325,62 @@ def test_the_maps_files_are_asked_for_at_once_and_fetched_once(app, streamlit_se
     assert {n.split("-")[0].split("_")[0] for n in asked_early} >= {"engine", "geometry", "live"}
     assert any(n.startswith("live_") and n.endswith(".js") and "host" not in n for n in asked_early)
     assert_clean(probe, app)
+
+
+# Vertices each stored shape on the map has now (store id -> count; Leaflet drops each ring's
+# closing position).
+STORED_VERTICES_JS = """
+() => {
+  const counts = {};
+  window.atlasEngine.map.eachLayer(l => {
+    const id = l.feature && l.feature.properties && l.feature.properties.g;
+    if (id && l.getLatLngs) { counts[id] = l.getLatLngs().flat(3).length; }
+  });
+  return counts;
+}
+"""
+
+
+def test_the_overview_draws_each_shape_simplified_and_a_close_view_in_full(
+    app, streamlit_server, probe, atlas
+):
+    """Up to the store's coarse zoom the map projects the overview copy of each shape (half
+    the vertices or fewer); zoomed in past it, the shapes as built; and back."""
+    bundle = json.loads(gzip.decompress(geometry_bundle(atlas)[1]))
+    open_atlas(app, streamlit_server)
+    wait_for_date(app, DEFAULT_DAY)
+    assert mapprobe.map_state(app)["view"]["zoom"] <= bundle["coarseZoom"]
+
+    overview = app.evaluate(STORED_VERTICES_JS)
+    simplified = [g for g in overview if g in bundle["coarse"]]
+    assert len(simplified) > 10
+    for g in simplified:
+        assert overview[g] == rings_dropped(bundle["coarse"][g]), g
+    for _ in range(2):
+        app.locator(".atlas-live a.leaflet-control-zoom-in").click()
+        app.wait_for_timeout(500)
+    mapprobe.wait_for_map(app, predicate=lambda s: s["view"]["zoom"] > bundle["coarseZoom"])
+    app.wait_for_timeout(500)
+    close = app.evaluate(STORED_VERTICES_JS)
+    for g in simplified:
+        assert close[g] == rings_dropped(bundle["geometries"][g]) > overview[g], g
+    assert sum(overview.values()) < 0.6 * sum(close[g] for g in overview)
+    app.locator(".atlas-live a.leaflet-control-zoom-out").click()
+    app.locator(".atlas-live a.leaflet-control-zoom-out").click()
+    mapprobe.wait_for_map(app, predicate=lambda s: s["view"]["zoom"] <= bundle["coarseZoom"])
+    app.wait_for_timeout(500)
+    assert app.evaluate(STORED_VERTICES_JS) == overview
+    assert_clean(probe, app)
+
+
+def rings_dropped(encoded: dict) -> int:
+    """The positions Leaflet keeps of an encoded shape (layers/geometry_codec.py: flat lists
+    of x, y steps): each polygon ring's last position, the first again, is dropped."""
+    kind, parts = encoded["t"], encoded["c"]
+    if kind == "Polygon":
+        return sum(len(ring) // 2 - 1 for ring in parts)
+    if kind == "MultiPolygon":
+        return sum(len(ring) // 2 - 1 for polygon in parts for ring in polygon)
+    if kind == "MultiLineString":
+        return sum(len(line) // 2 for line in parts)
+    return len(parts) // 2  # LineString
