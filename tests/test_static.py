@@ -296,3 +296,33 @@ def test_land_held_by_china_is_not_labelled_with_the_claimant_s_name(atlas, monk
     monkeypatch.setattr(labels_module.Labels, "add", record)
     render_image(atlas, PACT, bounds=(95.0, 25.0, 130.0, 50.0))  # drawn by no other test
     assert sum("Mengjiang" in text for text in drawn) == 1, [t for t in drawn if "Meng" in t]
+
+
+def test_a_city_whose_name_finds_no_room_loses_its_dot(atlas, monkeypatch):
+    """A dot without its name next to another city's name reads as that city (the review
+    found "○ Seishin" 250 km west of Chongjin): as on the web map, no name, no dot."""
+    from layers.mercator import project
+    from layers.static import frame as frame_module
+
+    drawn: list[list[tuple[float, float]]] = []
+    beside, draw_markers = frame_module.Frame._beside, frame_module.Frame.draw_markers
+
+    def no_room_for_harbin(self, label, *args, **kwargs):
+        return False if label.startswith("Harbin") else beside(self, label, *args, **kwargs)
+
+    def record(self):
+        drawn.append([p for points in self.markers.values() for p in points])
+        return draw_markers(self)
+
+    monkeypatch.setattr(frame_module.Frame, "draw_markers", record)
+    bounds = (115.0, 36.0, 135.0, 50.0)
+    render_image(atlas, PACT, bounds=bounds)
+    harbin, hsinking = (tuple(float(v) for v in project(*p)) for p in (HARBIN, HSINKING))
+
+    def near(points, place) -> bool:  # within 5 km (projected metres)
+        return any(abs(x - place[0]) + abs(y - place[1]) < 5e3 for x, y in points)
+
+    assert near(drawn[-1], harbin) and near(drawn[-1], hsinking)
+    monkeypatch.setattr(frame_module.Frame, "_beside", no_room_for_harbin)
+    render_image(atlas, PACT, bounds=bounds, width=1601)  # not the cached drawing
+    assert not near(drawn[-1], harbin) and near(drawn[-1], hsinking)
