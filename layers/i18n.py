@@ -362,7 +362,7 @@ for _texts in STRINGS.values():
 
 STATUS_LABELS = {
     "sovereign_state": ("sovereign state", "État souverain"),
-    "integral_territory": ("part of the home country", "partie du territoire national"),
+    "integral_territory": ("integral or annexed territory", "territoire intégré ou annexé"),
     "colony": ("colony", "colonie"),
     "leased_territory": ("leased territory", "territoire à bail"),
     "puppet_state": ("puppet state", "État fantoche"),
@@ -372,7 +372,7 @@ STATUS_LABELS = {
         "indépendant de fait, revendiqué par la Chine",
     ),
     "military_occupation": ("military occupation", "occupation militaire"),
-    "contested": ("contested / invaded", "contesté / envahi"),
+    "contested": ("contested", "contesté"),
     "foreign_garrison": (
         "foreign garrison, own administration",
         "garnison étrangère, administration maintenue",

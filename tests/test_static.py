@@ -232,7 +232,7 @@ def test_legend_lists_only_what_lies_inside_the_bounds(atlas):
     rows = {
         "USSR — military occupation",
         "Japan — colony",
-        "Thailand — part of the home country",
+        "Thailand — integral or annexed territory",
         "Tibet — de facto independent, claimed by China",
         "Portugal — colony",
     }
