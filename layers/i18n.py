@@ -94,6 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Event in the last {days} days (filled: on this date)",
         "fr": "Événement des {days} derniers jours (plein : ce jour)",
     },
+    "legend_elsewhere": {"en": "Elsewhere, off this map:", "fr": "Ailleurs, hors de cette carte :"},
     "attribution": {
         "en": "Neutrality Pact atlas · Natural Earth (public domain) and authored historical "
         "boundaries · sources in the data",

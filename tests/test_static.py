@@ -326,3 +326,36 @@ def test_a_city_whose_name_finds_no_room_loses_its_dot(atlas, monkeypatch):
     monkeypatch.setattr(frame_module.Frame, "_beside", no_room_for_harbin)
     render_image(atlas, PACT, bounds=bounds, width=1601)  # not the cached drawing
     assert not near(drawn[-1], harbin) and near(drawn[-1], hsinking)
+
+
+def test_the_legend_names_the_events_of_those_days_that_lie_off_the_map(atlas, monkeypatch):
+    """A map of Manchuria on 11 February 1945 shows no star for Yalta: its legend names it
+    (the latest first), and nothing that the map itself marks."""
+    from layers.static.features import events_elsewhere
+
+    day, bounds = dt.date(1945, 2, 11), (115.0, 36.0, 135.0, 50.0)
+    view = view_of(bounds, 1600, 1000, 150)
+    away = events_elsewhere(atlas, day, view)
+    assert away and away[0]["id"] == "ev_1945_02_11_yalta"
+    on_map = {p["id"] for _, group, _ in events_shown(atlas, day, view) for p in group}
+    assert not on_map & {p["id"] for p in away}
+    assert [p["date"] for p in away] == sorted((p["date"] for p in away), reverse=True)
+    drawn: list[str] = []
+    add = labels_module.Labels.add
+
+    def record(self, text, *args, **kwargs):
+        drawn.append(text)
+        return add(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(labels_module.Labels, "add", record)
+    for lang, heading, date in (
+        ("en", "Elsewhere", "11 February"),
+        ("fr", "Ailleurs", "11 février"),
+    ):
+        drawn.clear()
+        render_image(atlas, day, bounds=bounds, lang=lang, width=1599)
+        assert any(text.startswith(heading) for text in drawn), lang
+        assert any(text.startswith(f"{date} · Yalta") for text in drawn), drawn
+    drawn.clear()
+    render_image(atlas, day, bounds=(20.0, 0.0, 160.0, 62.0), width=1599)  # Yalta is on it
+    assert not any(text.startswith("11 February · Yalta") for text in drawn)

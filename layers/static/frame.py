@@ -16,7 +16,16 @@ from layers.i18n import format_date, t
 from layers.mercator import project
 from layers.model import Atlas, LayerSpec, snapshot
 from layers.static import legend, routes
-from layers.static.features import EVENTS, event_label, events_shown, name, rows, text, whole
+from layers.static.features import (
+    EVENTS,
+    event_label,
+    events_elsewhere,
+    events_shown,
+    name,
+    rows,
+    text,
+    whole,
+)
 from layers.static.fonts import can_draw
 from layers.static.labels import Labels, aligned, anchors, box_inside, label_size
 from layers.static.projection import geometry
@@ -40,7 +49,8 @@ def draw(scaffold: Scaffold, atlas: Atlas, day: dt.date, layer_ids: list[str], l
         elif kind in ("line", "route"):
             frame.lines(specs[layer_id], features)
     events = events_shown(atlas, day, scaffold.view) if EVENTS in layer_ids else []
-    legend.draw(frame, state, specs, bool(events))
+    elsewhere = events_elsewhere(atlas, day, scaffold.view) if EVENTS in layer_ids else []
+    legend.draw(frame, state, specs, bool(events), elsewhere)
     cities = [state[i] for i, spec in specs.items() if spec.role == ROLE_CITIES]
     for features in cities:
         frame.cities(features)
