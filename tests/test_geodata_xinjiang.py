@@ -19,7 +19,7 @@ D = dt.date.fromisoformat
 KULDJA, TIHWA, HAMI = (43.91, 81.32), (43.80, 87.60), (42.83, 93.51)
 CHUGUCHAK, SHARASUME, WUSU = (46.75, 82.98), (47.85, 88.13), (44.43, 84.71)
 JINGHE, BOLE, MANAS_TOWN, KASHGAR = (44.61, 82.89), (44.90, 82.07), (44.30, 86.21), (39.47, 75.99)
-ETR_STEPS = ["1944-11-12", "1945-02-01", "1945-04-29", "1945-07-31", "1945-09-07"]
+ETR_STEPS = ["1944-11-12", "1945-02-01", "1945-04-29", "1945-07-31", "1945-09-12"]
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +47,17 @@ def held(atlas, day: str, place: tuple[float, float]) -> list[str]:
         (CHUGUCHAK, "1945-10-01", "ETR"),
         (SHARASUME, "1945-01-01", "ROC"),
         (SHARASUME, "1945-08-28", "ROC"),  # still Nationalist on 28 August (Soviet report)
+        (SHARASUME, "1945-09-06", "ROC"),  # surrounded, supplied by air (FRUS)
         (SHARASUME, "1945-10-01", "ETR"),
         (JINGHE, "1945-08-15", "ROC"),  # the one town of the Ili district held into September
         (WUSU, "1945-08-15", "ROC"),
+        (WUSU, "1945-09-06", "ROC"),  # under attack
         (WUSU, "1945-10-01", "ETR"),
         (MANAS_TOWN, "1946-01-15", "ROC"),  # east of the Manas River: the front held
         (KASHGAR, "1945-10-01", "ROC"),
         (HAMI, "1941-06-01", "USSR"),  # the Soviet regiment's garrison
-        (HAMI, "1943-06-01", "ROC"),  # gone in the first half of 1943
+        (HAMI, "1943-06-15", "USSR"),  # the last fifth of the Soviet troops waited at Hami
+        (HAMI, "1943-10-29", "ROC"),  # the last detachment left on 29 October 1943 (FRUS)
         (HAMI, "1945-10-01", "ROC"),
     ],
 )
