@@ -394,6 +394,7 @@ CONTROLLER_LABELS = {
     "Portugal": ("Portugal", "Portugal"),
     "CCP": ("Chinese Communist Party", "Parti communiste chinois"),
     "Tibet": ("Tibet", "Tibet"),
+    "ETR": ("East Turkestan Republic", "République du Turkestan oriental"),
 }
 
 
