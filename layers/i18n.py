@@ -393,6 +393,7 @@ CONTROLLER_LABELS = {
     "Portugal": ("Portugal", "Portugal"),
     "CCP": ("Chinese Communist Party", "Parti communiste chinois"),
     "Tibet": ("Tibet", "Tibet"),
+    "DRV": ("Dem. Rep. of Vietnam (Viet Minh)", "Rép. dém. du Viêt Nam (Viet Minh)"),
 }
 
 

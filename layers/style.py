@@ -35,6 +35,7 @@ CONTROLLER_COLOURS = {
     "Portugal": "#7A6A4F",
     "CCP": "#A8232B",
     "Tibet": "#BC8F8F",
+    "DRV": "#BB1177",  # raspberry: apart from France, ROC, CCP and Japan in all three CVD types
 }
 # Japan's dependencies in lighter, related hues (same family, distinct lightness).
 JAPAN_STATUS_COLOURS = {

@@ -55,6 +55,7 @@ CONTROLLERS = (
     "Portugal",
     "CCP",
     "Tibet",
+    "DRV",
 )
 KINDS = ("base", "territory", "route", "line", "point", "event")
 # Catalogue flags. Roles: the base map and the city layer (one layer each, of these kinds).
