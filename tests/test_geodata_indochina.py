@@ -32,6 +32,8 @@ LUANG_PRABANG = (19.89, 102.14)
 THAKHEK = (17.41, 104.84)
 PAKSE = (15.12, 105.80)
 LAOS_CHINESE = "indochina_laos_chinese_occupation"
+CAMBODIA_AFTER = "indochina_cambodia_after_surrender"
+LAOS_AFTER = "indochina_laos_after_surrender"
 BATTAMBANG = (13.10, 103.20)  # ceded to Thailand in 1941: never in these features
 
 
@@ -72,7 +74,9 @@ def who(atlas, day, place) -> tuple[str, str]:
         (LUANG_PRABANG, "1945-05-01", "Japan", "puppet_state", "indochina_laos_kingdom_1945"),
         (PAKSE, "1945-05-01", "Japan", "puppet_state", "indochina_laos_kingdom_1945"),
         # Cochinchina handed to the Empire, then the August Revolution.
-        (SAIGON, "1945-08-20", "Japan", "puppet_state", "indochina_cochinchina_empire"),
+        (SAIGON, "1945-08-20", "Japan", "military_occupation", "indochina_cochinchina_empire"),
+        (PHNOM_PENH, "1945-09-01", "Japan", "military_occupation", CAMBODIA_AFTER),
+        (VIENTIANE, "1945-09-01", "Japan", "military_occupation", LAOS_AFTER),
         (HANOI, "1945-08-20", "DRV", "contested", "indochina_august_revolution"),
         (SAIGON, "1945-08-26", "DRV", "contested", "indochina_cochinchina_revolution"),
         (HANOI, "1945-09-05", "DRV", "contested", "indochina_drv_north_1945"),
@@ -111,6 +115,19 @@ def test_client_states_begin_on_their_proclamation_days(atlas):
     assert holder(atlas, "1945-03-13", PHNOM_PENH)["id"] == "indochina_kampuchea_1945"
     assert holder(atlas, "1945-04-07", LUANG_PRABANG)["status"] == "military_occupation"
     assert holder(atlas, "1945-04-08", LUANG_PRABANG)["id"] == "indochina_laos_kingdom_1945"
+
+
+def test_no_japanese_client_state_outlives_the_surrender(atlas):
+    """Kampuchea and Luang Prabang lose their patron on 15 August (the Japanese army stays
+    responsible for order until the Allies come); the Empire of Vietnam falls to the August
+    Revolution on the 19th."""
+    for place in (SAIGON, PHNOM_PENH, VIENTIANE, LUANG_PRABANG, PAKSE):
+        assert who(atlas, "1945-08-15", place) == ("Japan", "military_occupation"), place
+    for day in ("1945-08-20", "1945-09-01"):
+        for place in (HANOI, HUE, SAIGON, PHNOM_PENH, VIENTIANE, LUANG_PRABANG, PAKSE):
+            assert who(atlas, day, place) != ("Japan", "puppet_state"), (day, place)
+    assert who(atlas, "1945-08-14", PHNOM_PENH) == ("Japan", "puppet_state")
+    assert who(atlas, "1945-08-18", HANOI) == ("Japan", "puppet_state")
 
 
 def test_the_16th_parallel_divides_vietnam_and_laos_after_the_surrender(atlas):
