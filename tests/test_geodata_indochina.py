@@ -34,6 +34,7 @@ PAKSE = (15.12, 105.80)
 LAOS_CHINESE = "indochina_laos_chinese_occupation"
 CAMBODIA_AFTER = "indochina_cambodia_after_surrender"
 LAOS_AFTER = "indochina_laos_after_surrender"
+LAOS_WAITING = "indochina_laos_north_before_chinese"
 BATTAMBANG = (13.10, 103.20)  # ceded to Thailand in 1941: never in these features
 
 
@@ -77,6 +78,8 @@ def who(atlas, day, place) -> tuple[str, str]:
         (SAIGON, "1945-08-20", "Japan", "military_occupation", "indochina_cochinchina_empire"),
         (PHNOM_PENH, "1945-09-01", "Japan", "military_occupation", CAMBODIA_AFTER),
         (VIENTIANE, "1945-09-01", "Japan", "military_occupation", LAOS_AFTER),
+        (VIENTIANE, "1945-09-15", "Japan", "military_occupation", LAOS_WAITING),
+        (PAKSE, "1945-09-15", "UK", "military_occupation", "indochina_british_occupation"),
         (HANOI, "1945-08-20", "DRV", "contested", "indochina_august_revolution"),
         (SAIGON, "1945-08-26", "DRV", "contested", "indochina_cochinchina_revolution"),
         (HANOI, "1945-09-05", "DRV", "contested", "indochina_drv_north_1945"),
