@@ -178,3 +178,16 @@ def test_indochina_covered_once_without_overlaps(atlas, day):
     assert overlaps == []
     for place in (HANOI, HUE, DA_NANG, QUY_NHON, SAIGON, PHNOM_PENH, VIENTIANE, PAKSE):
         holder(atlas, day, place)  # exactly one territory
+
+
+def test_the_drv_is_a_controller_with_its_own_colour_and_labels():
+    from layers.i18n import controller_label
+    from layers.style import CONTROLLER_COLOURS
+    from layers.validate import CONTROLLERS
+
+    assert "DRV" in CONTROLLERS
+    colour = CONTROLLER_COLOURS["DRV"]
+    others = {c: v for c, v in CONTROLLER_COLOURS.items() if c != "DRV"}
+    assert colour not in others.values()
+    assert "Vietnam" in controller_label("DRV", "en")
+    assert "Viêt Nam" in controller_label("DRV", "fr")
