@@ -395,6 +395,7 @@ CONTROLLER_LABELS = {
     "CCP": ("Chinese Communist Party", "Parti communiste chinois"),
     "Tibet": ("Tibet", "Tibet"),
     "ETR": ("East Turkestan Republic", "République du Turkestan oriental"),
+    "DRV": ("Dem. Rep. of Vietnam (Viet Minh)", "Rép. dém. du Viêt Nam (Viet Minh)"),
 }
 
 

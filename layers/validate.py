@@ -56,6 +56,7 @@ CONTROLLERS = (
     "CCP",
     "Tibet",
     "ETR",
+    "DRV",
 )
 KINDS = ("base", "territory", "route", "line", "point", "event")
 # Catalogue flags. Roles: the base map and the city layer (one layer each, of these kinds).
