@@ -7,8 +7,10 @@ whole province unit) and belongs to a *group* (``occupied``, ``garrison``, ``sgn
 The build cuts China (the ``china_rest`` cell: China minus Manchukuo, Kwantung and the
 Mengjiang claim) into disjoint *atoms* along every piece and every province line, so that
 each atom is either wholly inside a piece or wholly outside it. On each date an atom goes
-to the first *rule* whose group has an active piece over it (and whose provinces hold it);
-atoms no rule takes are the Republic of China's. One feature is written per rule and per
+to the first *rule* whose group has an active piece over it (and whose provinces hold it,
+and where no active piece of the rule's ``except_groups`` lies: the Communist base areas
+leave out the railways and cities Japan held inside them); atoms no rule takes are the
+Republic of China's. One feature is written per rule and per
 run of dates with the same atoms, so every date has one clean, non-overlapping shape each.
 
 A plan file may name another ``cell`` to cut (``occupation_manchuria.json`` cuts the
@@ -211,6 +213,8 @@ def assign(plan: ChinaPlan, day: str) -> dict[str | None, list[Atom]]:
             if rule.get("provinces") and atom.province not in rule["provinces"]:
                 continue
             if rule.get("governed_only") and not governed:
+                continue
+            if groups & set(rule.get("except_groups") or ()):
                 continue
             owner = rule["id"]
             break
