@@ -310,10 +310,12 @@ def _rule_spec(plan: ChinaPlan, rule: dict, start: str, end: str | None, atoms: 
         detail_en += ". New on this date: " + " ".join(p.spec["notes"] for p in new)
         detail_fr += ". Nouveau à cette date : " + " ".join(p.spec["notes_fr"] for p in new)
     keys = ("name_en", "name_fr", "name_native", "status", "controller")
+    labels = {k: rule[k] for k in ("label_en", "label_fr") if rule.get(k)}  # the map's name
     return {
         "layer": rule["layer"],
         "id": f"{rule['id']}_{start}",
         **{k: rule[k] for k in keys},
+        **labels,
         "valid_from": start,
         "valid_to": end,
         "cells": [a.name for a in atoms],
