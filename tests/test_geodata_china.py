@@ -50,6 +50,8 @@ def controllers(atlas, day: str, lat: float, lon: float) -> list[str]:
         (28.97, 118.87, "1942-07-01", "Japan"),  # Quzhou in the 1942 campaign
         (28.97, 118.87, "1942-09-15", "ROC"),  # given back
         (29.08, 119.65, "1942-09-15", "Japan"),  # Kinhwa kept
+        (35.58, 111.97, "1941-05-26", "ROC"),  # between Yicheng and Qinshui, south Shanxi:
+        (35.58, 111.97, "1941-06-01", "Japan"),  # no Chinese enclave after the Zhongtiao battle
         (36.59, 109.49, "1941-06-01", "CCP"),  # Yan'an
         (32.06, 118.78, "1945-09-20", "ROC"),  # Nanking after the surrender of 9 September
         (29.65, 91.10, "1941-04-13", "Tibet"),  # Lhasa: de facto independent, claimed by China
