@@ -250,8 +250,8 @@ def axis_html(props: dict, day: dt.date, lang: str) -> str:
     waypoints = props.get("waypoints")
     if not isinstance(waypoints, list) or not waypoints:
         return ""
-    army = localised(props, "army", lang)
-    who = " — ".join(escape(v) for v in (army, props.get("commander")) if v)
+    names = (localised(props, "army", lang), localised(props, "commander", lang))
+    who = " — ".join(escape(v) for v in names if v)
     reached = axis_progress(waypoints, day)
     items = []
     for i, point in enumerate(waypoints):

@@ -254,7 +254,7 @@ def optional_field_problems(props: dict) -> list[tuple[str, str]]:
     for name in ("notes", "notes_fr", "modern_name", "capital_of", "time_zone", "kind"):
         if props.get(name) is not None and not isinstance(props[name], str):
             found.append((name, "must be a string or null"))
-    for name in ("army", "army_fr", "front", "commander", "phase"):
+    for name in ("army", "army_fr", "front", "commander", "commander_fr", "phase"):
         if props.get(name) is not None and not isinstance(props[name], str):
             found.append((name, "must be a string or null"))
     for name in ("rank", "importance"):  # 1 = largest / most important

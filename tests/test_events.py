@@ -212,7 +212,16 @@ RENAMED = {
     "Keijō": "1945-09-09",
 }
 
-FRENCH_FIELDS = ("name_fr", "label_fr", "title_fr", "text_fr", "notes_fr", "note_fr", "army_fr")
+FRENCH_FIELDS = (
+    "name_fr",
+    "label_fr",
+    "title_fr",
+    "text_fr",
+    "notes_fr",
+    "note_fr",
+    "army_fr",
+    "commander_fr",
+)
 _GLOSS = re.compile(r"\([^()]*\)")
 
 

@@ -190,10 +190,16 @@ def test_the_axis_popup_is_french_in_french():
     day = dt.date(1945, 8, 25)
     french = html.unescape(axis_html(props, day, "fr"))
     english = html.unescape(axis_html(props, day, "en"))
-    assert "6e armée blindée de la Garde" in french and "Guards Tank" not in french
+    assert "6e armée blindée de la Garde — Kravtchenko" in french and "Guards" not in french
     assert "Puyi capturé sur l'aérodrome" in french and "air-landing" not in french
     assert "Moukden" in french and "Port-Arthur" in french
     assert "air-landing 19 Aug (Puyi seized at the airfield)" in english
+    (korea,) = [p for f, p in shipped_features() if p.get("id") == "storm_ne_korea"]
+    french = html.unescape(axis_html(korea, day, "fr"))
+    assert "Ioumachev (flotte du Pacifique) ; Tchistiakov (25e armée)" in french.replace(
+        "\u202f", " "
+    )
+    assert "Yūki et Rashin prises" in french
 
 
 def test_no_hsinking_in_french_after_manchukuo():
