@@ -94,14 +94,14 @@ def test_former_mengjiang_after_august_1945_is_divided_as_it_was_held(atlas):
         assert held(atlas, "1945-09-15", place) == [("mengjiang", "ROC", "contested")]
 
 
-def test_manchuria_after_manchukuo_is_labelled_ex_manchukuo(atlas):
+def test_manchuria_after_manchukuo_is_labelled_as_the_region_under_soviet_occupation(atlas):
     from layers.map_features import map_name
 
     (found,) = holders(atlas, "1945-09-01", HARBIN)
     assert found["id"] == "manchuria_soviet_occupation"
     assert "Manchukuo dissolved 18 August 1945" in found["name_en"]
-    assert map_name(found, "en") == "Ex-Manchukuo"
-    assert map_name(found, "fr") == "Ex-Mandchoukouo"
+    assert map_name(found, "en") == "Manchuria (Soviet occupation)"
+    assert map_name(found, "fr") == "Mandchourie (occupation soviétique)"
 
 
 def test_ulaanbaatar_in_mongolia_throughout(atlas):

@@ -219,10 +219,10 @@ class Frame:
     def territory_labels(self, features, layer_title: str) -> None:
         """Names inside their territories, only where they fit and meet nothing else.
 
-        A long name gives way to the map label the data gives ("Ex-Manchukuo"), or, where the
-        data gives none, to the layer's title when it contains it ("Mongolian Autonomous
-        Federation (Mengjiang)" → "Mengjiang"; not "Western Suiyuan … (claimed by Mengjiang)",
-        which has its own label), never to another name.
+        A long name gives way to the map label the data gives ("Manchuria (Soviet
+        occupation)"), or, where the data gives none, to the layer's title when it contains it
+        ("Mongolian Autonomous Federation (Mengjiang)" → "Mengjiang"; not "Western Suiyuan …
+        (claimed by Mengjiang)", which has its own label), never to another name.
         """
         for props, geom in rows(features):
             label = name(props, self.lang)
