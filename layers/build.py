@@ -485,6 +485,7 @@ def _city(place: dict, period: dict) -> dict:
         "valid_to": None,
         "sources": place["sources"],
         "notes": place.get("notes"),
+        "notes_fr": place.get("notes_fr"),
     } | period
     return _feature(shapely.Point(place["lon"], place["lat"]), props)
 
@@ -498,7 +499,13 @@ def route_features(routes: list[dict], places: dict[str, dict]) -> list[dict]:
         props["stations"] = [places[k]["name_en"] for k in route["stations"]]
         if "waypoints" in route:
             props["waypoints"] = [
-                wp | {"name_en": places[wp["place"]]["name_en"], "lon": lon, "lat": lat}
+                wp
+                | {
+                    "name_en": places[wp["place"]]["name_en"],
+                    "name_fr": places[wp["place"]]["name_fr"],
+                    "lon": lon,
+                    "lat": lat,
+                }
                 for wp, (lon, lat) in zip(route["waypoints"], coords, strict=True)
             ]
         features.append(_feature(LineString(coords), props))

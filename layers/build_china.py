@@ -7,8 +7,10 @@ whole province unit) and belongs to a *group* (``occupied``, ``garrison``, ``sgn
 The build cuts China (the ``china_rest`` cell: China minus Manchukuo, Kwantung and the
 Mengjiang claim) into disjoint *atoms* along every piece and every province line, so that
 each atom is either wholly inside a piece or wholly outside it. On each date an atom goes
-to the first *rule* whose group has an active piece over it (and whose provinces hold it);
-atoms no rule takes are the Republic of China's. One feature is written per rule and per
+to the first *rule* whose group has an active piece over it (and whose provinces hold it,
+and where no active piece of the rule's ``except_groups`` lies: the Communist base areas
+leave out the railways and cities Japan held inside them); atoms no rule takes are the
+Republic of China's. One feature is written per rule and per
 run of dates with the same atoms, so every date has one clean, non-overlapping shape each.
 
 A plan file may name another ``cell`` to cut (``occupation_manchuria.json`` cuts the
@@ -212,6 +214,8 @@ def assign(plan: ChinaPlan, day: str) -> dict[str | None, list[Atom]]:
                 continue
             if rule.get("governed_only") and not governed:
                 continue
+            if groups & set(rule.get("except_groups") or ()):
+                continue
             owner = rule["id"]
             break
         result.setdefault(owner, []).append(atom)
@@ -306,10 +310,12 @@ def _rule_spec(plan: ChinaPlan, rule: dict, start: str, end: str | None, atoms: 
         detail_en += ". New on this date: " + " ".join(p.spec["notes"] for p in new)
         detail_fr += ". Nouveau à cette date : " + " ".join(p.spec["notes_fr"] for p in new)
     keys = ("name_en", "name_fr", "name_native", "status", "controller")
+    labels = {k: rule[k] for k in ("label_en", "label_fr") if rule.get(k)}  # the map's name
     return {
         "layer": rule["layer"],
         "id": f"{rule['id']}_{start}",
         **{k: rule[k] for k in keys},
+        **labels,
         "valid_from": start,
         "valid_to": end,
         "cells": [a.name for a in atoms],

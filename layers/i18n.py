@@ -94,6 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Event in the last {days} days (filled: on this date)",
         "fr": "Événement des {days} derniers jours (plein : ce jour)",
     },
+    "legend_elsewhere": {"en": "Elsewhere, off this map:", "fr": "Ailleurs, hors de cette carte :"},
     "attribution": {
         "en": "Neutrality Pact atlas · Natural Earth (public domain) and authored historical "
         "boundaries · sources in the data",
@@ -362,7 +363,7 @@ for _texts in STRINGS.values():
 
 STATUS_LABELS = {
     "sovereign_state": ("sovereign state", "État souverain"),
-    "integral_territory": ("part of the home country", "partie du territoire national"),
+    "integral_territory": ("integral or annexed territory", "territoire intégré ou annexé"),
     "colony": ("colony", "colonie"),
     "leased_territory": ("leased territory", "territoire à bail"),
     "puppet_state": ("puppet state", "État fantoche"),
@@ -372,7 +373,7 @@ STATUS_LABELS = {
         "indépendant de fait, revendiqué par la Chine",
     ),
     "military_occupation": ("military occupation", "occupation militaire"),
-    "contested": ("contested / invaded", "contesté / envahi"),
+    "contested": ("contested", "contesté"),
     "foreign_garrison": (
         "foreign garrison, own administration",
         "garnison étrangère, administration maintenue",
@@ -394,6 +395,8 @@ CONTROLLER_LABELS = {
     "Portugal": ("Portugal", "Portugal"),
     "CCP": ("Chinese Communist Party", "Parti communiste chinois"),
     "Tibet": ("Tibet", "Tibet"),
+    "ETR": ("East Turkestan Republic", "République du Turkestan oriental"),
+    "DRV": ("Dem. Rep. of Vietnam (Viet Minh)", "Rép. dém. du Viêt Nam (Viet Minh)"),
 }
 
 

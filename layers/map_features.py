@@ -250,7 +250,8 @@ def axis_html(props: dict, day: dt.date, lang: str) -> str:
     waypoints = props.get("waypoints")
     if not isinstance(waypoints, list) or not waypoints:
         return ""
-    who = " — ".join(escape(props[k]) for k in ("army", "commander") if props.get(k))
+    names = (localised(props, "army", lang), localised(props, "commander", lang))
+    who = " — ".join(escape(v) for v in names if v)
     reached = axis_progress(waypoints, day)
     items = []
     for i, point in enumerate(waypoints):
@@ -259,8 +260,9 @@ def axis_html(props: dict, day: dt.date, lang: str) -> str:
         day_text = day_label(point.get("date"), lang)
         if day_text:
             text += f" — {escape(day_text)}" + (" ⚠" if point.get("date_uncertain") else "")
-        if point.get("note"):
-            text += f' <span class="atlas-notes">({escape(point["note"])})</span>'
+        note = localised(point, "note", lang)
+        if note:
+            text += f' <span class="atlas-notes">({escape(note)})</span>'
         items.append(f"<li>{f'<b>{text}</b>' if i == reached else text}</li>")
     label = t("axis", lang)
     title = f"{escape(colon(label, lang))} {who}" if who else escape(label)

@@ -36,6 +36,10 @@ CONTROLLER_COLOURS = {
     "Portugal": "#7A6A4F",
     "CCP": "#A8232B",
     "Tibet": "#BC8F8F",
+    # East Turkestan Republic: a violet apart from the Soviet blues, the ROC green and Tibet,
+    # also for deuteranopes and protanopes (ΔE ≥ 16 from each neighbour, simulated).
+    "ETR": "#6A35D8",
+    "DRV": "#BB1177",  # raspberry: apart from France, ROC, CCP and Japan in all three CVD types
 }
 # Japan's dependencies in lighter, related hues (same family, distinct lightness).
 JAPAN_STATUS_COLOURS = {

@@ -56,6 +56,8 @@ CONTROLLERS = (
     "Portugal",
     "CCP",
     "Tibet",
+    "ETR",
+    "DRV",
 )
 KINDS = ("base", "territory", "route", "line", "point", "event")
 # Catalogue flags. Roles: the base map and the city layer (one layer each, of these kinds).
@@ -255,7 +257,7 @@ def optional_field_problems(props: dict) -> list[tuple[str, str]]:
     for name in ("notes", "notes_fr", "modern_name", "capital_of", "time_zone", "kind"):
         if props.get(name) is not None and not isinstance(props[name], str):
             found.append((name, "must be a string or null"))
-    for name in ("army", "front", "commander", "phase"):
+    for name in ("army", "army_fr", "front", "commander", "commander_fr", "phase"):
         if props.get(name) is not None and not isinstance(props[name], str):
             found.append((name, "must be a string or null"))
     for name in ("rank", "importance"):  # 1 = largest / most important
@@ -302,7 +304,7 @@ def _waypoints_problem(waypoints: object) -> str | None:
             and not (abs(point["lon"]) <= 180 and abs(point["lat"]) <= 90)
         ):
             return f"place #{i}: lon/lat out of range"
-        for key in ("place", "name_en", "name_fr", "note"):
+        for key in ("place", "name_en", "name_fr", "note", "note_fr"):
             if point.get(key) is not None and not isinstance(point[key], str):
                 return f"place #{i}: {key} must be a string or null"
         problem = _date_problem(point.get("date"))

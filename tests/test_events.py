@@ -203,9 +203,25 @@ FRENCH_NAMES = {
 
 # Cities renamed within the atlas's years: from that day on, French text about them uses the
 # new name (the old one may follow as a gloss), so the new name is no variant there.
-RENAMED = {"Hsinking": "1945-08-18", "Heijō": "1945-08-24", "Keijō": "1945-09-09"}
+RENAMED = {
+    "Hsinking": "1945-08-18",
+    "Seishin": "1945-08-17",
+    "Heijō": "1945-08-24",
+    "Kankō": "1945-08-24",
+    "Jinsen": "1945-09-08",
+    "Keijō": "1945-09-09",
+}
 
-FRENCH_FIELDS = ("name_fr", "title_fr", "text_fr", "notes_fr")
+FRENCH_FIELDS = (
+    "name_fr",
+    "label_fr",
+    "title_fr",
+    "text_fr",
+    "notes_fr",
+    "note_fr",
+    "army_fr",
+    "commander_fr",
+)
 _GLOSS = re.compile(r"\([^()]*\)")
 
 

@@ -3,6 +3,7 @@ those spelled the same in French (proper names, "Date", "Notes", "Format"…).""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -137,3 +138,113 @@ def test_map_labels_and_legend_are_french():
     assert {"Statut", "Contrôlé par", "Validité"} <= labels
     text = "\n".join(labels | legend)
     assert [name for name, pattern in english_fragments().items() if pattern.search(text)] == []
+
+
+# Data in French: every note a reader can open has its French text, and French names follow
+# the atlas's own rules (findings 7 and 8 of the historian's review of 2 December 2026).
+
+GEODATA = REPO / "geodata"
+
+
+def shipped_features() -> list[tuple[str, dict]]:
+    """(file, properties) of every feature of the shipped layers and of the events."""
+    found = []
+    for path in sorted(GEODATA.glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            found.append((path.name, feature["properties"]))
+    return found
+
+
+def test_every_note_a_reader_sees_has_its_french():
+    missing = []
+    for file, props in shipped_features():
+        for english, french in (("notes", "notes_fr"), ("army", "army_fr")):
+            if props.get(english) and not props.get(french):
+                missing.append((file, props["id"], french))
+        for i, point in enumerate(props.get("waypoints") or []):
+            if point.get("note") and not point.get("note_fr"):
+                missing.append((file, props["id"], f"waypoint {i} note_fr"))
+    assert missing == []
+
+
+def test_city_and_waypoint_notes_counted_in_french():
+    """The check above looks at the right things: 70 city records and 54 August 1945
+    waypoints carry notes."""
+    cities = [p for f, p in shipped_features() if f == "cities.geojson" and p.get("notes")]
+    waypoints = [
+        w
+        for f, p in shipped_features()
+        if f == "august_storm.geojson"
+        for w in p.get("waypoints") or []
+        if w.get("note")
+    ]
+    assert len(cities) >= 70 and len(waypoints) >= 54
+    moscow = next(p for p in cities if p["id"] == "city_moscow")
+    assert "13 avril 1941" in moscow["notes_fr"]
+
+
+def test_the_axis_popup_is_french_in_french():
+    from layers.map_features import axis_html
+
+    (props,) = [p for f, p in shipped_features() if p.get("id") == "storm_6th_guards_tank"]
+    day = dt.date(1945, 8, 25)
+    french = html.unescape(axis_html(props, day, "fr"))
+    english = html.unescape(axis_html(props, day, "en"))
+    assert "6e armée blindée de la Garde — Kravtchenko" in french and "Guards" not in french
+    assert "Puyi capturé sur l'aérodrome" in french and "air-landing" not in french
+    assert "Moukden" in french and "Port-Arthur" in french
+    assert "air-landing 19 Aug (Puyi seized at the airfield)" in english
+    (korea,) = [p for f, p in shipped_features() if p.get("id") == "storm_ne_korea"]
+    french = html.unescape(axis_html(korea, day, "fr"))
+    assert "Ioumachev (flotte du Pacifique) ; Tchistiakov (25e armée)" in french.replace(
+        "\u202f", " "
+    )
+    assert "Yūki et Rashin prises" in french
+
+
+def test_no_hsinking_in_french_after_manchukuo():
+    """Hsinking was Manchukuo's name for Changchun: from its dissolution (18 August 1945) the
+    French texts of features (and of events from the 19th) say Changchun; "ex-Hsinking" or a
+    gloss in parentheses may recall the old name."""
+    offending = []
+    for file, props in shipped_features():
+        start = props.get("valid_from") or ""
+        if file == "events.geojson":
+            start = props["date"] if props["date"] >= "1945-08-19" else ""
+        if start < "1945-08-18":
+            continue
+        for key in ("name_fr", "label_fr", "title_fr", "text_fr", "notes_fr"):
+            text = re.sub(r"\([^()]*\)|ex-Hsinking", "", props.get(key) or "")
+            if "Hsinking" in text:
+                offending.append((file, props["id"], key))
+    assert offending == []
+
+
+def test_one_french_name_for_the_mongolian_peoples_republic():
+    paths = [*GEODATA.glob("*.geojson"), *GEODATA.glob("authored/*.json")]
+    paths.append(GEODATA / "catalogue.json")
+    texts = {p.name: p.read_text(encoding="utf-8") for p in paths}
+    assert "République populaire mongole" in texts["catalogue.json"]
+    other = "République populaire de Mongolie"
+    assert [name for name, text in texts.items() if other in text] == []
+
+
+INTERNAL = re.compile(
+    r"history\.md|the brief|research notes|French (source )?article|article (source )?français"
+    r"|notes? de recherche|l'article source",
+    re.I,
+)
+
+
+def test_notes_readers_see_do_not_cite_internal_documents():
+    """Readers see the notes of the shipped layers, the events and the source registry; none
+    of them may point to the project's working documents."""
+    offending = []
+    for file, props in shipped_features():
+        texts = [v for k, v in props.items() if isinstance(v, str)]
+        texts += [w.get(k) or "" for w in props.get("waypoints") or [] for k in ("note", "note_fr")]
+        offending += [(file, props["id"]) for text in texts if INTERNAL.search(text)]
+    registry = json.loads((GEODATA / "sources.json").read_text(encoding="utf-8"))["sources"]
+    offending += [key for key, work in registry.items() if INTERNAL.search(work.get("note") or "")]
+    assert offending == []
+    assert INTERNAL.search("(the brief gives 40–60 km)")

@@ -376,7 +376,7 @@ def test_territory_names_sit_inside_their_territory_and_follow_the_date(atlas):
     names = {p["n"]: p for p in features(early) if "n" in p}
     assert "Manchukuo" in names and names["Manchukuo"]["nc"] == "atlas-area-rank-1"
     assert "Manchukuo" not in {p.get("n") for p in features(late)}  # gone with Manchukuo
-    assert "Ex-Manchukuo" in {p.get("n") for p in features(late)}
+    assert "Manchuria (Soviet occupation)" in {p.get("n") for p in features(late)}
     for spec_id in ("manchukuo", "korea", "mongolia", "mengjiang", "japan"):
         for props, geometry in feature_rows(atlas.layers[spec_id].on(D("1941-04-13"))):
             lon, lat, _ = label_point(props["id"], geometry)

@@ -232,7 +232,7 @@ def test_legend_lists_only_what_lies_inside_the_bounds(atlas):
     rows = {
         "USSR — military occupation",
         "Japan — colony",
-        "Thailand — part of the home country",
+        "Thailand — integral or annexed territory",
         "Tibet — de facto independent, claimed by China",
         "Portugal — colony",
     }
@@ -296,3 +296,66 @@ def test_land_held_by_china_is_not_labelled_with_the_claimant_s_name(atlas, monk
     monkeypatch.setattr(labels_module.Labels, "add", record)
     render_image(atlas, PACT, bounds=(95.0, 25.0, 130.0, 50.0))  # drawn by no other test
     assert sum("Mengjiang" in text for text in drawn) == 1, [t for t in drawn if "Meng" in t]
+
+
+def test_a_city_whose_name_finds_no_room_loses_its_dot(atlas, monkeypatch):
+    """A dot without its name next to another city's name reads as that city (the review
+    found "○ Seishin" 250 km west of Chongjin): as on the web map, no name, no dot."""
+    from layers.mercator import project
+    from layers.static import frame as frame_module
+
+    drawn: list[list[tuple[float, float]]] = []
+    beside, draw_markers = frame_module.Frame._beside, frame_module.Frame.draw_markers
+
+    def no_room_for_harbin(self, label, *args, **kwargs):
+        return False if label.startswith("Harbin") else beside(self, label, *args, **kwargs)
+
+    def record(self):
+        drawn.append([p for points in self.markers.values() for p in points])
+        return draw_markers(self)
+
+    monkeypatch.setattr(frame_module.Frame, "draw_markers", record)
+    bounds = (115.0, 36.0, 135.0, 50.0)
+    render_image(atlas, PACT, bounds=bounds)
+    harbin, hsinking = (tuple(float(v) for v in project(*p)) for p in (HARBIN, HSINKING))
+
+    def near(points, place) -> bool:  # within 5 km (projected metres)
+        return any(abs(x - place[0]) + abs(y - place[1]) < 5e3 for x, y in points)
+
+    assert near(drawn[-1], harbin) and near(drawn[-1], hsinking)
+    monkeypatch.setattr(frame_module.Frame, "_beside", no_room_for_harbin)
+    render_image(atlas, PACT, bounds=bounds, width=1601)  # not the cached drawing
+    assert not near(drawn[-1], harbin) and near(drawn[-1], hsinking)
+
+
+def test_the_legend_names_the_events_of_those_days_that_lie_off_the_map(atlas, monkeypatch):
+    """A map of Manchuria on 11 February 1945 shows no star for Yalta: its legend names it
+    (the latest first), and nothing that the map itself marks."""
+    from layers.static.features import events_elsewhere
+
+    day, bounds = dt.date(1945, 2, 11), (115.0, 36.0, 135.0, 50.0)
+    view = view_of(bounds, 1600, 1000, 150)
+    away = events_elsewhere(atlas, day, view)
+    assert away and away[0]["id"] == "ev_1945_02_11_yalta"
+    on_map = {p["id"] for _, group, _ in events_shown(atlas, day, view) for p in group}
+    assert not on_map & {p["id"] for p in away}
+    assert [p["date"] for p in away] == sorted((p["date"] for p in away), reverse=True)
+    drawn: list[str] = []
+    add = labels_module.Labels.add
+
+    def record(self, text, *args, **kwargs):
+        drawn.append(text)
+        return add(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(labels_module.Labels, "add", record)
+    for lang, heading, date in (
+        ("en", "Elsewhere", "11 February"),
+        ("fr", "Ailleurs", "11 février"),
+    ):
+        drawn.clear()
+        render_image(atlas, day, bounds=bounds, lang=lang, width=1599)
+        assert any(text.startswith(heading) for text in drawn), lang
+        assert any(text.startswith(f"{date} · Yalta") for text in drawn), drawn
+    drawn.clear()
+    render_image(atlas, day, bounds=(20.0, 0.0, 160.0, 62.0), width=1599)  # Yalta is on it
+    assert not any(text.startswith("11 February · Yalta") for text in drawn)

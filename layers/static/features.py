@@ -70,6 +70,21 @@ def _find_events(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
     ]
 
 
+def events_elsewhere(atlas: Atlas, day: dt.date, view: View, most: int = 3) -> list[dict]:
+    """Events of the date and of the days before it outside the view (Yalta on a map of
+    Manchuria), the latest and most important first: the legend names them."""
+    found = events_between(atlas, day - dt.timedelta(days=IMAGE_EVENT_DAYS), day)
+    west, south, east, north = view.lonlat_box()
+    away = [
+        props
+        for props, geom in rows(found)
+        if geom is not None and not (west <= geom.x <= east and south <= geom.y <= north)
+    ]
+    away.sort(key=lambda p: (whole(p.get("importance"), 3), p["id"]))
+    away.sort(key=lambda p: p["date"], reverse=True)
+    return away[:most]
+
+
 def event_label(group: list[dict], day: dt.date, lang: str) -> str:
     """The words beside an event star: the latest event's day and month; for an event of
     several days, ``since 8 December 1941`` while it goes on (the map does not tell its end

@@ -16,7 +16,16 @@ from layers.i18n import format_date, t
 from layers.mercator import project
 from layers.model import Atlas, LayerSpec, snapshot
 from layers.static import legend, routes
-from layers.static.features import EVENTS, event_label, events_shown, name, rows, text, whole
+from layers.static.features import (
+    EVENTS,
+    event_label,
+    events_elsewhere,
+    events_shown,
+    name,
+    rows,
+    text,
+    whole,
+)
 from layers.static.fonts import can_draw
 from layers.static.labels import Labels, aligned, anchors, box_inside, label_size
 from layers.static.projection import geometry
@@ -40,19 +49,20 @@ def draw(scaffold: Scaffold, atlas: Atlas, day: dt.date, layer_ids: list[str], l
         elif kind in ("line", "route"):
             frame.lines(specs[layer_id], features)
     events = events_shown(atlas, day, scaffold.view) if EVENTS in layer_ids else []
-    legend.draw(frame, state, specs, bool(events))
+    elsewhere = events_elsewhere(atlas, day, scaffold.view) if EVENTS in layer_ids else []
+    legend.draw(frame, state, specs, bool(events), elsewhere)
     cities = [state[i] for i, spec in specs.items() if spec.role == ROLE_CITIES]
     for features in cities:
         frame.cities(features)
     if events:
         frame.events(events)
-    frame.draw_markers()
     frame.place_pending(up_to=FIRST_RANK)  # the largest cities keep their names first
     for layer_id, features in state.items():
         spec = atlas.layers[layer_id].spec
         if spec.kind == "territory":
             frame.territory_labels(features, spec.title(lang))
     frame.place_pending()  # then smaller cities and event dates, where room is left
+    frame.draw_markers()  # a city whose name found no room has lost its dot
     frame.labels.draw(zorder=9)
     title = t("title_on", lang, date=format_date(day, lang))
     scaffold.title.set_text(title)
@@ -72,7 +82,8 @@ class Frame:
         self.labels = Labels(scaffold)
         self.markers: dict[tuple, list[tuple[float, float]]] = {}
         self.widest: dict[tuple[int, int], float] = {}  # largest symbol at a place, points
-        self.pending: list[tuple[tuple, tuple]] = []  # labels beside points: (priority, label)
+        # Labels beside points: (priority, label, the city's dot or None).
+        self.pending: list[tuple[tuple, tuple, tuple | None]] = []
 
     # -- layers
 
@@ -146,7 +157,7 @@ class Frame:
             capital = text(props.get("capital_of")) is not None
             size = 2 * style.city_radius(rank, capital) * PX * self.u  # diameter
             face = style.TEXT if capital else style.LAND
-            self._marker(x, y, "s" if capital else "o", size, face, 0.8, zorder=8)
+            dot = self._marker(x, y, "s" if capital else "o", size, face, 0.8, zorder=8)
             if rank <= max_rank:
                 fontsize = (7.0 if rank == 1 else 6.2) * self.u
                 weight = "bold" if rank == 1 else "normal"
@@ -159,7 +170,7 @@ class Frame:
                     "normal",
                     size * 0.6 + 1.5,
                 )
-                self.pending.append(((rank, -geom.y), label))
+                self.pending.append(((rank, -geom.y), label, dot))
 
     def events(self, shown: list[tuple]) -> None:
         """Stars where events of the date (filled) and of the days before it (hollow) happened."""
@@ -171,11 +182,13 @@ class Frame:
             self._marker(x, y, "*", size, face, 0.7, zorder=7.5)
             label = event_label(group, self.day, self.lang)
             job = (label, x, y, 5.8 * self.u, "normal", "italic", size * 0.45 + 1)
-            self.pending.append(((1.5, -lat), job))
+            self.pending.append(((1.5, -lat), job, None))  # a star stays without its dates
 
     def draw_markers(self) -> None:
         """Draw the point symbols (their boxes are already taken)."""
         for (marker, size, face, edge, zorder), points in self.markers.items():
+            if not points:  # the dots of this look have all lost their names
+                continue
             xs, ys = zip(*points, strict=True)
             line = Line2D(
                 xs,
@@ -195,18 +208,21 @@ class Frame:
         important first; the others keep waiting."""
         now = sorted((p for p in self.pending if p[0][0] <= up_to), key=lambda p: p[0])
         self.pending = [p for p in self.pending if p[0][0] > up_to]
-        for _, (label, x, y, size, weight, style_, gap) in now:
+        for _, (label, x, y, size, weight, style_, gap), dot in now:
             widest = self.widest.get((round(x / 2000), round(y / 2000)), 0.0)
             gap = max(gap, widest * 0.6 + 1.0)
-            self._beside(label, x, y, size, weight=weight, style_=style_, gap=gap)
+            placed = self._beside(label, x, y, size, weight=weight, style_=style_, gap=gap)
+            if not placed and dot is not None:  # as on the web map: no name, no dot, so
+                key, point = dot  # that a neighbour's name never seems to be its own
+                self.markers[key].remove(point)
 
     def territory_labels(self, features, layer_title: str) -> None:
         """Names inside their territories, only where they fit and meet nothing else.
 
-        A long name gives way to the map label the data gives ("Ex-Manchukuo"), or, where the
-        data gives none, to the layer's title when it contains it ("Mongolian Autonomous
-        Federation (Mengjiang)" → "Mengjiang"; not "Western Suiyuan … (claimed by Mengjiang)",
-        which has its own label), never to another name.
+        A long name gives way to the map label the data gives ("Manchuria (Soviet
+        occupation)"), or, where the data gives none, to the layer's title when it contains it
+        ("Mongolian Autonomous Federation (Mengjiang)" → "Mengjiang"; not "Western Suiyuan …
+        (claimed by Mengjiang)", which has its own label), never to another name.
         """
         for props, geom in rows(features):
             label = name(props, self.lang)
@@ -238,15 +254,18 @@ class Frame:
 
     def _marker(
         self, x: float, y: float, marker: str, size: float, face: str, edge: float, zorder: float
-    ) -> None:
-        """A point symbol, drawn later with all those of the same look; its box is taken."""
-        self.markers.setdefault((marker, size, face, edge, zorder), []).append((x, y))
+    ) -> tuple[tuple, tuple[float, float]]:
+        """A point symbol, drawn later with all those of the same look; its box is taken.
+        Returns where it is kept (its look and position), for :meth:`place_pending`."""
+        key = (marker, size, face, edge, zorder)
+        self.markers.setdefault(key, []).append((x, y))
         extent = size * (0.8 if marker == "*" else 1.0)
         px, py = self.ax.transData.transform((x, y))
         r = extent / 72 * self.view.dpi / 2
         self.boxes.take((px - r, py - r, px + r, py + r))
         place = (round(x / 2000), round(y / 2000))  # symbols within about 2 km share labels' gap
         self.widest[place] = max(self.widest.get(place, 0.0), extent)
+        return key, (x, y)
 
     def _city_label(self, props: dict) -> str:
         label = name(props, self.lang)

@@ -15,8 +15,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from layers import style
-from layers.i18n import t
+from layers.i18n import localised, t
 from layers.static.cache import ByIdentity
+from layers.static.features import event_label
 from layers.static.labels import Labels, label_size
 from layers.static.strokes import PX, dashes
 from layers.validate import LINE_ROUTE, ROLE_CITIES
@@ -26,14 +27,21 @@ if TYPE_CHECKING:
     from layers.static.frame import Frame
     from layers.static.view import View
 
+ELSEWHERE_CHARS = 44  # an event named beyond the map: its title cut to this length
 _LEGENDS: dict[tuple, tuple] = {}  # ids of the layer slices shown, view, language → legend rows
 _IN_VIEW = ByIdentity(512)  # layer slice, view → its features inside the view
 
 
-def draw(frame: Frame, state: dict, specs: dict[str, LayerSpec], with_events: bool) -> None:
+def draw(
+    frame: Frame,
+    state: dict,
+    specs: dict[str, LayerSpec],
+    with_events: bool,
+    elsewhere: list[dict] = (),
+) -> None:
     """The legend of what ``state`` draws inside the image's bounds, in the panel right of the
     map (``specs``: the catalogue entries of its layers). ``with_events``: event markers are
-    drawn."""
+    drawn; ``elsewhere``: the events of those days outside the bounds, named last."""
     u, lang = frame.u, frame.lang
     rows: list[tuple[str, dict, str]] = []
     line_styles = {layer_id: spec.line_style for layer_id, spec in specs.items()}
@@ -54,7 +62,20 @@ def draw(frame: Frame, state: dict, specs: dict[str, LayerSpec], with_events: bo
     if with_events:
         star = {"marker": "*", "markersize": 9 * u, "markerfacecolor": style.TEXT}
         rows.append(("marker", star, t("legend_event", lang, days=style.IMAGE_EVENT_DAYS)))
+    if elsewhere:
+        rows.append(("heading", {}, t("legend_elsewhere", lang)))
+        pointer = {"marker": ">", "markersize": 5 * u, "markerfacecolor": style.LAND}
+        for props in elsewhere:
+            rows.append(("marker", pointer, _elsewhere_text(props, frame)))
     _box(frame, rows)
+
+
+def _elsewhere_text(props: dict, frame: Frame) -> str:
+    """``11 February · Yalta agreement``: an event's date and its title, shortened."""
+    title = localised(props, "title", frame.lang)
+    if len(title) > ELSEWHERE_CHARS:
+        title = title[: ELSEWHERE_CHARS - 1].rstrip() + "…"
+    return f"{event_label([props], frame.day, frame.lang)} · {title}"
 
 
 def entries(
@@ -98,7 +119,13 @@ def _box(frame: Frame, rows: list[tuple[str, dict, str]]) -> None:
 
     def layout(size: float) -> tuple[float, float]:
         """Width and height of the box at this type size."""
-        widest = max(label_size(r[2], size, "normal", "normal", fonts, dpi)[0] for r in rows)
+        widest = max(
+            label_size(r[2], size, "bold" if r[0] == "heading" else "normal", "normal", fonts, dpi)[
+                0
+            ]
+            - (size * 2.8 * px if r[0] == "heading" else 0)
+            for r in rows
+        )
         title_w, title_h = label_size(title, size * 7 / 6, "bold", "normal", fonts, dpi)
         inner = max(size * 2.8 * px + widest, title_w)
         height = size * 1.4 * px + title_h + size * 0.3 * px + len(rows) * size * 1.62 * px
@@ -133,6 +160,11 @@ def _box(frame: Frame, rows: list[tuple[str, dict, str]]) -> None:
     top -= title_h + size * 0.3 * px
     for i, (kind, spec, text) in enumerate(rows):
         mid = top - (i + 0.5) * row_h
+        if kind == "heading":  # a line of its own, from the swatches' edge
+            w, h = label_size(text, size, "bold", "normal", fonts, dpi)
+            tx = x0 + pad
+            labels.add(text, (tx, mid - h / 2, tx + w, mid + h / 2), size, weight="bold")
+            continue
         _swatch(frame, kind, spec, x0 + pad, mid, swatch_w, swatch_h)
         w, h = label_size(text, size, "normal", "normal", fonts, dpi)
         tx = x0 + pad + swatch_w + gap

@@ -1,0 +1,167 @@
+"""The Communist base areas behind the Japanese lines in North and Central China, 1939–1945."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import geopandas as gpd
+import pytest
+
+from layers import build_china
+from layers.loading import load_atlas
+from layers.model import snapshot, territory_at
+from layers.validate import GEODATA
+
+D = dt.date.fromisoformat
+BEHIND_THE_LINES = ("jin_cha_ji", "jin_sui", "jin_ji_lu_yu", "shandong_base", "central_china_bases")
+WUTAI = (38.95, 113.60)  # Taihuai, in the Wutai mountains: the Jin-Cha-Ji core
+CITIES = {
+    "Peking": (39.90, 116.40),
+    "Tientsin": (39.13, 117.20),
+    "Taiyuan": (37.87, 112.55),
+    "Tsinan": (36.67, 117.00),
+    "Shijiazhuang": (38.04, 114.51),
+    "Xuzhou": (34.26, 117.19),
+    "Nanking": (32.06, 118.78),
+    "Baoding": (38.87, 115.46),
+    "Changzhi": (36.19, 113.11),
+}
+DATES = ["1940-10-01", "1942-10-01", "1945-06-01"]
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def holders(atlas, day: str, point: tuple[float, float]) -> list[tuple[str, str, str]]:
+    lat, lon = point
+    return [(t["layer"], t["controller"], t["id"]) for t in territory_at(atlas, D(day), lon, lat)]
+
+
+def in_base(atlas, day: str, point: tuple[float, float], region: str | None = None) -> bool:
+    found = holders(atlas, day, point)
+    assert len(found) == 1, found  # one holder per place and date
+    layer, controller, ident = found[0]
+    hit = layer == "ccp_base_areas" and controller == "CCP"
+    return hit and (region is None or ident.startswith(region))
+
+
+def behind_lines_km2(atlas, day: str) -> float:
+    frame = snapshot(atlas, D(day), ["ccp_base_areas"])["ccp_base_areas"]
+    frame = frame[frame["id"].str.startswith(BEHIND_THE_LINES)]
+    return gpd.GeoSeries(frame.geometry, crs=4326).to_crs("EPSG:6933").area.sum() / 1e6
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_the_wutai_mountains_are_in_jin_cha_ji_on_every_state(atlas, day):
+    assert in_base(atlas, day, WUTAI, "jin_cha_ji")
+
+
+@pytest.mark.parametrize("day", DATES)
+@pytest.mark.parametrize("city", sorted(CITIES))
+def test_japanese_held_cities_stay_outside_the_base_areas(atlas, day, city):
+    found = holders(atlas, day, CITIES[city])
+    assert [controller for _, controller, _ in found] == ["Japan"], found
+
+
+def test_the_base_areas_grow_to_1940_shrink_in_1942_and_recover_by_1945(atlas):
+    early, peak = behind_lines_km2(atlas, "1939-06-01"), behind_lines_km2(atlas, "1940-10-01")
+    low, late = behind_lines_km2(atlas, "1942-10-01"), behind_lines_km2(atlas, "1945-06-01")
+    assert early < peak  # Jin-Sui, the Taiyue and the Central China bases came in 1940
+    assert low < 0.75 * peak
+    assert low < 0.75 * late
+    assert late > peak
+
+
+def test_central_hebei_is_lost_in_the_may_1942_sweep_and_retaken_from_1944(atlas):
+    raoyang = (38.24, 115.73)
+    assert in_base(atlas, "1941-06-01", raoyang, "jin_cha_ji")
+    assert in_base(atlas, "1942-04-30", raoyang, "jin_cha_ji")
+    assert not in_base(atlas, "1942-05-01", raoyang)
+    assert holders(atlas, "1942-05-01", raoyang)[0][1] == "Japan"
+    assert in_base(atlas, "1945-06-01", raoyang, "jin_cha_ji")
+
+
+def test_railways_inside_the_bases_stay_japanese(atlas):
+    dingxian = (38.52, 114.99)  # on the Peking–Hankow railway between the two Jin-Cha-Ji halves
+    yangquan = (37.86, 113.58)  # on the Zhengtai railway
+    for day in DATES:
+        for point in (dingxian, yangquan):
+            assert [c for _, c, _ in holders(atlas, day, point)] == ["Japan"], (day, point)
+    # ... and just off the railway, in the Beiyue hills, the base
+    assert in_base(atlas, "1940-10-01", (38.75, 114.60), "jin_cha_ji")
+
+
+@pytest.mark.parametrize(
+    ("point", "region", "before", "inside"),
+    [
+        ((38.46, 111.30), "jin_sui", "1939-12-01", "1940-06-01"),  # Xingxian, after Dec 1939
+        ((33.55, 120.05), "central_china_bases", "1940-10-01", "1941-06-01"),  # Su-Bei
+        ((36.60, 113.45), "jin_ji_lu_yu", None, "1939-06-01"),  # the Taihang, Licheng
+        ((35.85, 118.35), "shandong_base", None, "1941-06-01"),  # the Yimeng hills
+    ],
+)
+def test_bases_by_region_and_date(atlas, point, region, before, inside):
+    if before:
+        assert not in_base(atlas, before, point)
+    assert in_base(atlas, inside, point, region)
+
+
+def test_shaan_gan_ning_is_unchanged(atlas):
+    yanan = (36.59, 109.49)
+    for day in ("1939-06-01", "1942-10-01", "1945-06-01"):
+        assert in_base(atlas, day, yanan, "shaan_gan_ning")
+
+
+def test_every_base_feature_names_its_works_and_its_doubts(atlas):
+    frame = snapshot(atlas, D("1945-06-01"), ["ccp_base_areas"])["ccp_base_areas"]
+    rows = frame[frame["id"].str.startswith(BEHIND_THE_LINES)]
+    assert len(rows) == len(BEHIND_THE_LINES)
+    for _, row in rows.iterrows():
+        cited = {s.split(":")[0] for s in row["sources"]}
+        assert "van-slyke-1986" in cited
+        assert "⚠" in row["notes"] and "⚠" in row["notes_fr"]
+        assert "C ±50–100 km" in row["notes"]
+        assert row["label_en"] and row["label_fr"]
+
+
+def test_the_base_areas_draw_above_the_occupied_zone():
+    catalogue = json.loads((GEODATA / "catalogue.json").read_text(encoding="utf-8"))
+    layers = {e["id"]: e["order"] for e in catalogue["layers"]}
+    assert layers["ccp_base_areas"] > layers["occupied_china"]
+    assert layers["ccp_base_areas"] > layers["collaborationist_china"]
+
+
+def test_a_rule_leaves_out_its_except_groups():
+    """An atom under a base-area piece and a Japanese-held railway goes to the next rule."""
+    shape = object()
+    pieces = {
+        "base": build_china.Piece("base", "ccp", "1940-01-01", None, False, shape, {}),
+        "rail": build_china.Piece("rail", "lines", "1939-01-01", None, True, shape, {}),
+        "zone": build_china.Piece("zone", "occupied", "1939-01-01", None, True, shape, {}),
+    }
+    rules = (
+        {"id": "ccp", "group": "ccp", "except_groups": ["lines"], "valid_from": "1939-01-01"},
+        {"id": "japan", "group": "occupied", "valid_from": "1939-01-01", "valid_to": None},
+    )
+    rules[0]["valid_to"] = None
+    atoms = (
+        build_china.Atom("hills", frozenset({"base", "zone"}), None),
+        build_china.Atom("railway", frozenset({"base", "rail", "zone"}), None),
+    )
+    plan = build_china.ChinaPlan({}, atoms, pieces, rules, {})
+    owned = build_china.assign(plan, "1941-01-01")
+    assert [a.name for a in owned["ccp"]] == ["hills"]
+    assert [a.name for a in owned["japan"]] == ["railway"]
+    before = build_china.assign(plan, "1939-06-01")  # no base yet
+    assert sorted(a.name for a in before["japan"]) == ["hills", "railway"]
+
+
+def test_the_may_1942_sweep_is_an_event():
+    events = json.loads((GEODATA / "events.geojson").read_text(encoding="utf-8"))["features"]
+    dates = {e["properties"]["id"]: e["properties"]["date"] for e in events}
+    assert dates["ev_1942_05_01_central_hebei_may_first_sweep"] == "1942-05-01"
+    assert dates["ev_1940_08_20_hundred_regiments_offensive"] == "1940-08-20"
+    assert dates["ev_1941_01_06_new_fourth_army_incident"] == "1941-01-06"

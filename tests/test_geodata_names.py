@@ -1,0 +1,81 @@
+"""Period names and capital marks that follow the regime (findings 12, 18 and 19 of the
+historian's review of 2 December 2026)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from layers.loading import load_atlas
+from layers.map_features import map_name
+from layers.model import snapshot, territory_at
+
+D = dt.date.fromisoformat
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def city(atlas, key: str, day: str) -> pd.Series:
+    cities = snapshot(atlas, D(day), ["cities"])["cities"]
+    row = cities[(cities["id"] == f"city_{key}") | cities["id"].str.startswith(f"city_{key}_1")]
+    assert len(row) == 1, (key, day, list(row["id"]))
+    return row.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "day", "after", "native"),
+    [
+        # the port secured by the Soviet landing force (event of 11–17 August 1945)
+        ("seishin", "Seishin", "1945-08-17", "Chongjin", "청진"),
+        # the Soviet air-landing, the same day as Heijō → Pyongyang
+        ("kanko", "Kankō", "1945-08-24", "Hamhung", "함흥"),
+        ("heijo", "Heijō", "1945-08-24", "Pyongyang", "平壤 / 평양"),
+        # US XXIV Corps lands on 8 September 1945
+        ("jinsen", "Jinsen", "1945-09-08", "Inchon", "인천"),
+        # Mengjiang's name Houhe lapses with Mengjiang (19 August 1945)
+        ("kweisui", "Kweisui (Houhe)", "1945-08-19", "Kweisui", "歸綏"),
+    ],
+)
+def test_cities_take_the_occupiers_names_on_the_day(atlas, key, before, day, after, native):
+    eve = (D(day) - dt.timedelta(days=1)).isoformat()
+    assert city(atlas, key, eve)["name_en"] == before
+    now = city(atlas, key, day)
+    assert (now["name_en"], now["name_fr"], now["name_native"]) == (after, after, native)
+    assert city(atlas, key, "1946-04-13")["name_en"] == after
+
+
+def test_batavia_is_glossed_with_the_period_spelling_after_the_british_landing(atlas):
+    assert city(atlas, "batavia", "1943-06-01")["name_en"] == "Djakarta"
+    back = city(atlas, "batavia", "1945-10-01")
+    assert (back["name_en"], back["name_native"]) == ("Batavia", "Djakarta")
+
+
+@pytest.mark.parametrize(
+    ("key", "day", "capital"),
+    [
+        ("taihoku", "1939-05-11", "taiwan_japanese"),  # seat of the Government-General
+        ("taihoku", "1945-10-24", "taiwan_japanese"),
+        ("taihoku", "1945-10-25", None),  # handed over to the Republic of China
+        ("dairen", "1945-08-21", "kwantung"),
+        ("dairen", "1945-08-22", None),  # the leased territory ends with the air-landings
+        ("keijo", "1941-06-01", "korea"),
+        ("tokyo", "1945-10-25", "japan"),
+    ],
+)
+def test_capital_marks_end_with_the_territory(atlas, key, day, capital):
+    found = city(atlas, key, day)["capital_of"]
+    assert (None if pd.isna(found) else found) == capital
+
+
+def test_soviet_occupied_manchuria_is_named_for_the_region(atlas):
+    harbin = (126.63, 45.75)
+    (found,) = territory_at(atlas, D("1945-12-31"), *harbin)
+    assert found["id"].startswith("manchuria_soviet_occupation")
+    assert map_name(found, "en") == "Manchuria (Soviet occupation)"
+    assert map_name(found, "fr") == "Mandchourie (occupation soviétique)"
+    assert "Manchukuo" not in map_name(found, "en")
