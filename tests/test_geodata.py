@@ -100,8 +100,8 @@ def test_manchuria_after_manchukuo_is_labelled_as_the_region_under_soviet_occupa
     (found,) = holders(atlas, "1945-09-01", HARBIN)
     assert found["id"] == "manchuria_soviet_occupation"
     assert "Manchukuo dissolved 18 August 1945" in found["name_en"]
-    assert map_name(found, "en") == "Manchuria (Soviet occupation)"
-    assert map_name(found, "fr") == "Mandchourie (occupation soviétique)"
+    assert map_name(found, "en") == "Manchuria"
+    assert map_name(found, "fr") == "Mandchourie"
 
 
 def test_ulaanbaatar_in_mongolia_throughout(atlas):

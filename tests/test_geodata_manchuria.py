@@ -76,7 +76,7 @@ def test_the_remainder_is_labelled_by_date(atlas):
         (feature,) = territory_at(atlas, D(day), *HARBIN)
         return feature
 
-    assert map_name(found("1946-01-01"), "en") == "Manchuria (Soviet occupation)"
+    assert map_name(found("1946-01-01"), "en") == "Manchuria"
     withdrawal = found("1946-04-20")
     assert map_name(withdrawal, "en") == "Manchuria: Soviet withdrawal under way"
     assert map_name(withdrawal, "fr") == "Mandchourie\xa0: retrait soviétique en cours"

@@ -76,6 +76,6 @@ def test_soviet_occupied_manchuria_is_named_for_the_region(atlas):
     harbin = (126.63, 45.75)
     (found,) = territory_at(atlas, D("1945-12-31"), *harbin)
     assert found["id"].startswith("manchuria_soviet_occupation")
-    assert map_name(found, "en") == "Manchuria (Soviet occupation)"
-    assert map_name(found, "fr") == "Mandchourie (occupation soviétique)"
+    assert map_name(found, "en") == "Manchuria"
+    assert map_name(found, "fr") == "Mandchourie"
     assert "Manchukuo" not in map_name(found, "en")
