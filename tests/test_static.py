@@ -282,10 +282,9 @@ def atlas_events(atlas) -> list[dict]:
     return atlas.events.drop(columns="geometry").to_dict("records")
 
 
-def test_land_held_by_china_is_not_labelled_with_the_claimant_s_name(atlas, monkeypatch):
-    """Western Suiyuan, claimed by Mengjiang but held by the Nationalists, fell back to the
-    layer's title "Mengjiang" where its name did not fit: a reader saw "Mengjiang" on Chinese
-    green on the default map. Its own label or nothing, now."""
+@pytest.fixture
+def drawn_labels(monkeypatch) -> list[str]:
+    """The text of every label the images draw while the test runs, in order."""
     drawn: list[str] = []
     add = labels_module.Labels.add
 
@@ -294,7 +293,15 @@ def test_land_held_by_china_is_not_labelled_with_the_claimant_s_name(atlas, monk
         return add(self, text, *args, **kwargs)
 
     monkeypatch.setattr(labels_module.Labels, "add", record)
+    return drawn
+
+
+def test_land_held_by_china_is_not_labelled_with_the_claimant_s_name(atlas, drawn_labels):
+    """Western Suiyuan, claimed by Mengjiang but held by the Nationalists, fell back to the
+    layer's title "Mengjiang" where its name did not fit: a reader saw "Mengjiang" on Chinese
+    green on the default map. Its own label or nothing, now."""
     render_image(atlas, PACT, bounds=(95.0, 25.0, 130.0, 50.0))  # drawn by no other test
+    drawn = drawn_labels
     assert sum("Mengjiang" in text for text in drawn) == 1, [t for t in drawn if "Meng" in t]
 
 
@@ -328,7 +335,7 @@ def test_a_city_whose_name_finds_no_room_loses_its_dot(atlas, monkeypatch):
     assert not near(drawn[-1], harbin) and near(drawn[-1], hsinking)
 
 
-def test_the_legend_names_the_events_of_those_days_that_lie_off_the_map(atlas, monkeypatch):
+def test_the_legend_names_the_events_of_those_days_that_lie_off_the_map(atlas, drawn_labels):
     """A map of Manchuria on 11 February 1945 shows no star for Yalta: its legend names it
     (the latest first), and nothing that the map itself marks."""
     from layers.static.features import events_elsewhere
@@ -340,14 +347,7 @@ def test_the_legend_names_the_events_of_those_days_that_lie_off_the_map(atlas, m
     on_map = {p["id"] for _, group, _ in events_shown(atlas, day, view) for p in group}
     assert not on_map & {p["id"] for p in away}
     assert [p["date"] for p in away] == sorted((p["date"] for p in away), reverse=True)
-    drawn: list[str] = []
-    add = labels_module.Labels.add
-
-    def record(self, text, *args, **kwargs):
-        drawn.append(text)
-        return add(self, text, *args, **kwargs)
-
-    monkeypatch.setattr(labels_module.Labels, "add", record)
+    drawn = drawn_labels
     for lang, heading, date in (
         ("en", "Elsewhere", "11 February"),
         ("fr", "Ailleurs", "11 février"),
