@@ -305,7 +305,10 @@ def _rule_spec(plan: ChinaPlan, rule: dict, start: str, end: str | None, atoms: 
         sources += [s for s in piece.spec["sources"] if s not in sources]
     new = [p for p in live if p.start == start]
     detail_en = "; ".join(f"{p.spec['name_en']} ({_span(p)}; {p.spec['accuracy']})" for p in live)
-    detail_fr = "; ".join(f"{p.spec['name_fr']} ({_span(p)} ; {p.spec['accuracy']})" for p in live)
+    detail_fr = "; ".join(
+        f"{p.spec['name_fr']} ({_span(p)} ; {p.spec.get('accuracy_fr', p.spec['accuracy'])})"
+        for p in live
+    )
     if new:
         detail_en += ". New on this date: " + " ".join(p.spec["notes"] for p in new)
         detail_fr += ". Nouveau à cette date : " + " ".join(p.spec["notes_fr"] for p in new)

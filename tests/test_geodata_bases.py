@@ -84,6 +84,14 @@ def test_central_hebei_is_lost_in_the_may_1942_sweep_and_retaken_from_1944(atlas
     assert in_base(atlas, "1945-06-01", raoyang, "jin_cha_ji")
 
 
+def test_huai_bei_west_of_the_railway_is_retaken_with_peng_xuefeng_s_expedition(atlas):
+    """August–September 1944, not with the other recoveries of that year."""
+    west_of_the_railway = (33.93, 116.45)  # near Yongcheng
+    assert not in_base(atlas, "1944-06-01", west_of_the_railway)
+    assert not in_base(atlas, "1944-08-31", west_of_the_railway)
+    assert in_base(atlas, "1944-10-01", west_of_the_railway, "central_china_bases")
+
+
 def test_railways_inside_the_bases_stay_japanese(atlas):
     dingxian = (38.52, 114.99)  # on the Peking–Hankow railway between the two Jin-Cha-Ji halves
     yangquan = (37.86, 113.58)  # on the Zhengtai railway

@@ -19,7 +19,8 @@ HANOI = (21.03, 105.85)
 HAIPHONG = (20.86, 106.68)
 HUE = (16.46, 107.59)
 DA_NANG = (16.07, 108.22)  # Tourane, just north of 16°N: in the Chinese zone
-QUY_NHON = (13.78, 109.22)  # Annam south of 16°N
+QUY_NHON = (13.78, 109.22)  # Annam south of 16°N, in the Viet Minh's Interzone V
+NHA_TRANG = (12.24, 109.19)  # Annam south of 16°N, retaken by the French
 SAIGON = (10.78, 106.70)
 CAN_THO = (10.03, 105.78)
 BIEN_HOA = (10.95, 106.82)  # Cochinchina's eastern province
@@ -89,7 +90,10 @@ def who(atlas, day, place) -> tuple[str, str]:
         (DA_NANG, "1945-10-01", "ROC", "military_occupation", "indochina_chinese_occupation"),
         (VIENTIANE, "1945-11-01", "ROC", "military_occupation", LAOS_CHINESE),
         (SAIGON, "1945-11-01", "UK", "military_occupation", "indochina_british_occupation"),
-        (QUY_NHON, "1945-11-01", "UK", "military_occupation", "indochina_british_occupation"),
+        (QUY_NHON, "1945-11-01", "DRV", "contested", "indochina_interzone_v"),
+        (QUY_NHON, "1946-03-20", "DRV", "contested", "indochina_interzone_v"),  # to 1954
+        (NHA_TRANG, "1945-11-01", "UK", "military_occupation", "indochina_british_occupation"),
+        (NHA_TRANG, "1946-03-20", "France", "colony", "indochina_south_french_1946"),
         (PAKSE, "1945-11-01", "UK", "military_occupation", "indochina_british_occupation"),
         (PHNOM_PENH, "1945-10-01", "UK", "military_occupation", "indochina_cambodia_seac_1945"),
         # The French return: Cambodia first, then the south, then Laos; the DRV in the north.
@@ -136,8 +140,10 @@ def test_no_japanese_client_state_outlives_the_surrender(atlas):
 def test_the_16th_parallel_divides_vietnam_and_laos_after_the_surrender(atlas):
     day = "1945-12-01"
     north = {holder(atlas, day, p)["controller"] for p in (HANOI, HUE, DA_NANG, VIENTIANE)}
-    south = {holder(atlas, day, p)["controller"] for p in (SAIGON, QUY_NHON, PAKSE)}
+    south = {holder(atlas, day, p)["controller"] for p in (SAIGON, NHA_TRANG, PAKSE)}
     assert north == {"ROC"} and south == {"UK"}
+    # The coast between Tourane and Nha Trang: in the British zone, held by the Viet Minh.
+    assert who(atlas, day, QUY_NHON) == ("DRV", "contested")
 
 
 def test_the_1941_cessions_stay_thai_throughout(atlas):
