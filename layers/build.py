@@ -583,8 +583,9 @@ def main(argv: list[str] | None = None) -> int:
     used |= set(build_sea.COUNTRIES) | set(build_pacific.COUNTRIES)
     others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_COUNTRIES)}
     cells, others = simplify_cells(cells, others)
-    cells = build_sea.coarsen_islands(cells, others)
-    cells = build_sea.coarsen_islands(cells, others, only=build_pacific.ISLAND_CELLS)
+    cells = build_sea.coarsen_islands(
+        cells, others, only=build_sea.SEA_CELLS + build_pacific.ISLAND_CELLS
+    )
 
     specs = json.loads((AUTHORED / "territories.json").read_text(encoding="utf-8"))["features"]
     specs = build_china.territory_specs(china, specs)

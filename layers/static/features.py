@@ -54,15 +54,24 @@ def events_shown(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
     return _EVENTS.get(atlas, (day, view), lambda: _find_events(atlas, day, view))
 
 
-def _find_events(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
+def _recent_events(atlas: Atlas, day: dt.date, view: View, inside: bool) -> list[tuple]:
+    """(properties, point) of the events of the date and of the days before it whose place
+    lies inside the view (``inside``) or outside it."""
     found = events_between(atlas, day - dt.timedelta(days=IMAGE_EVENT_DAYS), day)
     if len(found) == 0:
         return []
     west, south, east, north = view.lonlat_box()
+    return [
+        (props, geom)
+        for props, geom in rows(found)
+        if geom is not None and (west <= geom.x <= east and south <= geom.y <= north) == inside
+    ]
+
+
+def _find_events(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
     places: dict[tuple[float, float], list[dict]] = {}
-    for props, geom in rows(found):
-        if geom is not None and west <= geom.x <= east and south <= geom.y <= north:
-            places.setdefault((round(geom.x, 2), round(geom.y, 2)), []).append(props)
+    for props, geom in _recent_events(atlas, day, view, inside=True):
+        places.setdefault((round(geom.x, 2), round(geom.y, 2)), []).append(props)
     today = day.isoformat()
     return [
         (place, group, any((text(p.get("date_end")) or p["date"]) >= today for p in group))
@@ -73,13 +82,7 @@ def _find_events(atlas: Atlas, day: dt.date, view: View) -> list[tuple]:
 def events_elsewhere(atlas: Atlas, day: dt.date, view: View, most: int = 3) -> list[dict]:
     """Events of the date and of the days before it outside the view (Yalta on a map of
     Manchuria), the latest and most important first: the legend names them."""
-    found = events_between(atlas, day - dt.timedelta(days=IMAGE_EVENT_DAYS), day)
-    west, south, east, north = view.lonlat_box()
-    away = [
-        props
-        for props, geom in rows(found)
-        if geom is not None and not (west <= geom.x <= east and south <= geom.y <= north)
-    ]
+    away = [props for props, _ in _recent_events(atlas, day, view, inside=False)]
     away.sort(key=lambda p: (whole(p.get("importance"), 3), p["id"]))
     away.sort(key=lambda p: p["date"], reverse=True)
     return away[:most]

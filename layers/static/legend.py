@@ -119,13 +119,13 @@ def _box(frame: Frame, rows: list[tuple[str, dict, str]]) -> None:
 
     def layout(size: float) -> tuple[float, float]:
         """Width and height of the box at this type size."""
-        widest = max(
-            label_size(r[2], size, "bold" if r[0] == "heading" else "normal", "normal", fonts, dpi)[
-                0
-            ]
-            - (size * 2.8 * px if r[0] == "heading" else 0)
-            for r in rows
-        )
+
+        def width(kind: str, text: str) -> float:  # a heading starts where swatches do
+            if kind == "heading":
+                return label_size(text, size, "bold", "normal", fonts, dpi)[0] - size * 2.8 * px
+            return label_size(text, size, "normal", "normal", fonts, dpi)[0]
+
+        widest = max(width(kind, text) for kind, _, text in rows)
         title_w, title_h = label_size(title, size * 7 / 6, "bold", "normal", fonts, dpi)
         inner = max(size * 2.8 * px + widest, title_w)
         height = size * 1.4 * px + title_h + size * 0.3 * px + len(rows) * size * 1.62 * px
