@@ -1,4 +1,7 @@
-"""The Neutrality Pact atlas: East Asia 1939–1946, day by day (``streamlit run app.py``)."""
+"""The Neutrality Pact atlas: East Asia 1939–1946, day by day.
+
+Started by ``python -m atlas_app`` (``streamlit run app.py`` that warms the atlas up while
+the server starts: ``atlas_app/__main__.py``); ``streamlit run app.py`` works too."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """In the browser: cold start, the map engine's date step and drag, against a naive app.
 
-* Cold start: from ``streamlit run app.py`` being started to the first map drawn in a
-  (warm) headless Chromium; once with an empty atlas cache, once with it written. The same
-  for ``benchmarks/floor_app.py`` (the stack with one polygon): the target bounds the time
-  the atlas takes beyond that floor, which depends on the machine far more than the atlas.
+* Cold start: from the atlas's server being started by the README's command (``python -m
+  atlas_app``) to the first map drawn in a (warm) headless Chromium; once with an empty atlas
+  cache, once with it written. The same for ``benchmarks/floor_app.py`` (the stack with one
+  polygon, ``streamlit run``): the target bounds the time the atlas takes beyond that floor,
+  which depends on the machine far more than the atlas.
 * Engine step (the app, then the standalone HTML opened from disk): focus the map's time
   control (``.atlas-time-slider``), press ArrowRight, and time from the key press (a
   ``keydown`` listener, :mod:`tests.mapprobe`) to the first animation frame after the

@@ -57,7 +57,7 @@ class ServerError(RuntimeError):
 
 @dataclass
 class StreamlitServer:
-    """One ``streamlit run`` subprocess; :meth:`stop` ends it by its process id."""
+    """One Streamlit server subprocess; :meth:`stop` ends it by its process id."""
 
     process: subprocess.Popen
     port: int
@@ -93,6 +93,14 @@ class StreamlitServer:
             self.log_path.unlink()
 
 
+def server_command(script: str | Path) -> list[str]:
+    """How the README starts ``script``: the atlas (app.py) by its launcher, which warms it
+    up while the server starts (``python -m atlas_app``), any other by ``streamlit run``."""
+    if Path(script) == Path("app.py"):
+        return [sys.executable, "-m", "atlas_app"]
+    return [sys.executable, "-m", "streamlit", "run", str(script)]
+
+
 def start_streamlit(
     script: str | Path = "app.py",
     *,
@@ -101,7 +109,8 @@ def start_streamlit(
     timeout: float = 60.0,
     extra_args: list[str] | None = None,
 ) -> StreamlitServer:
-    """Start ``streamlit run script`` on a free port and wait until ``/_stcore/health`` is ok.
+    """Start ``script`` (as :func:`server_command` says) on a free port and wait until
+    ``/_stcore/health`` is ok.
 
     ``env`` entries are added to (or, with value ``""``, removed from) this process's
     environment. Raises :class:`ServerError` with the server's output if it dies or hangs.
@@ -116,11 +125,7 @@ def start_streamlit(
             run_env[key] = value
     run_env["PYTHONUNBUFFERED"] = "1"
     cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
+        *server_command(script),
         "--server.headless",
         "true",
         "--server.port",

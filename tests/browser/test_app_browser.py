@@ -1,4 +1,5 @@
-"""The atlas in a real browser: headless Chromium against ``streamlit run app.py``.
+"""The atlas in a real browser: headless Chromium against the atlas's server
+(``python -m atlas_app``).
 
 Each test opens its own session (a new browser context) and ends by checking that the page
 needed nothing from outside localhost and logged no error. Screenshots: artifacts/.

@@ -1,7 +1,7 @@
 """The map is the page: layout at a desktop and a phone size, clicks, territory names, legend.
 
-Each test opens its own browser context at the size it checks, against ``streamlit run
-app.py``; screenshots of every case go to artifacts/.
+Each test opens its own browser context at the size it checks, against the atlas's
+server (``python -m atlas_app``); screenshots of every case go to artifacts/.
 """
 
 from __future__ import annotations
