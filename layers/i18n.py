@@ -375,8 +375,8 @@ STATUS_LABELS = {
     "military_occupation": ("military occupation", "occupation militaire"),
     "contested": ("contested", "contesté"),
     "foreign_garrison": (
-        "foreign garrison, own administration",
-        "garnison étrangère, administration maintenue",
+        "own administration under foreign garrison",
+        "administration propre sous garnison étrangère",
     ),
     "base_area": ("Communist base area", "base communiste"),
 }

