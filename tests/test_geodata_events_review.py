@@ -36,7 +36,7 @@ RESOURCED = {
     "ev_1941_07_07_kantokuen_approved": "slavinsky-2004",
     "ev_1941_08_09_kantokuen_shelved": "slavinsky-2004",
     "ev_1941_10_10_32nd_division_borodino": "erickson-1975",
-    "ev_1942_07_15_yamashita_to_manchuria": "barker-1973",
+    "ev_1942_07_01_yamashita_to_manchuria": "barker-1973",
     "ev_1940_09_22_japan_enters_northern_indochina": "hata-1980",
     "ev_1940_06_22_fall_of_france": "hata-1980",
     "ev_1945_09_09_seoul_surrender": "cumings-1981",
