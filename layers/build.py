@@ -490,13 +490,55 @@ def _city(place: dict, period: dict) -> dict:
     return _feature(shapely.Point(place["lon"], place["lat"]), props)
 
 
+def station_name(place: dict, route: dict) -> str:
+    """A station's English name on a route. A station that is not a city (a city shows its
+    period names on the map) and was renamed while the route runs is named as it was when
+    the route begins, with the later names after it: "Perm (Molotov from 8 March 1940)"."""
+    periods = place.get("periods")
+    if not periods or "city" in place["kinds"]:
+        return place["name_en"]
+    start, end = route.get("valid_from") or ATLAS_START, route.get("valid_to") or "9999-12-31"
+    names = [
+        (period["valid_from"], period.get("name_en", place["name_en"]))
+        for period in periods
+        if period["valid_from"] < end and (period.get("valid_to") or "9999-12-31") > start
+    ]
+    first, *later = [name for i, name in enumerate(names) if i == 0 or name[1] != names[i - 1][1]]
+    if not later:
+        return first[1]
+    renamed = "; ".join(f"{name} from {_long_date(day)}" for day, name in later)
+    return f"{first[1]} ({renamed})"
+
+
+def _long_date(day: str) -> str:
+    """'1940-03-08' → '8 March 1940'."""
+    date = dt.date.fromisoformat(day)
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def route_features(routes: list[dict], places: dict[str, dict]) -> list[dict]:
     """LineStrings through the coordinates of the named places, in order."""
     features = []
     for route in routes:
         props = {k: v for k, v in route.items() if k != "stations"}
         coords = [(places[k]["lon"], places[k]["lat"]) for k in route["stations"]]
-        props["stations"] = [places[k]["name_en"] for k in route["stations"]]
+        props["stations"] = [station_name(places[k], route) for k in route["stations"]]
         if "waypoints" in route:
             props["waypoints"] = [
                 wp

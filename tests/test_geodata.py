@@ -191,7 +191,7 @@ ARTICLE_EVENTS = {
     "ev_1941_06_22_barbarossa": "1941-06-22",
     "ev_1941_07_02_imperial_conference": "1941-07-02",
     "ev_1941_12_05_moscow_counteroffensive": "1941-12-05",
-    "ev_1942_07_15_yamashita_to_manchuria": "1942-07-15",
+    "ev_1942_07_01_yamashita_to_manchuria": "1942-07-01",
     "ev_1942_08_23_stalingrad": "1942-08-23",
     "ev_1945_02_11_yalta": "1945-02-11",
     "ev_1945_04_05_pact_denounced": "1945-04-05",

@@ -28,6 +28,21 @@ NEW_EVENTS = [
     ("ev_1945_08_28_chungking_negotiations", "1945-08-28", "1945-10-10", (29.56, 106.55), 2),
     ("ev_1945_09_30_marines_land_at_taku", "1945-09-30", None, (38.97, 117.70), 3),
     ("ev_1946_01_10_marshall_ceasefire", "1946-01-10", None, (29.56, 106.55), 2),
+    # review 2026-12-02-c, finding 5: the Soviet–Japanese relationship in 1940 and 1945
+    ("ev_1940_06_09_nomonhan_boundary_agreement", "1940-06-09", None, (55.75, 37.62), 3),
+    (
+        "ev_1945_06_03_hirota_malik_talks",
+        "1945-06-03",
+        "1945-06-29",
+        (35.18, 139.03),
+        3,
+    ),  # Hakone town
+    ("ev_1945_07_12_konoe_mission_requested", "1945-07-12", "1945-07-18", (55.75, 37.62), 2),
+    ("ev_1945_08_16_stalin_claims_northern_hokkaido", "1945-08-16", None, (55.75, 37.62), 2),
+    ("ev_1945_08_18_truman_refuses_hokkaido", "1945-08-18", None, (55.75, 37.62), 3),
+    ("ev_1945_08_19_hata_meets_vasilevsky", "1945-08-19", None, (44.59, 131.73), 3),
+    ("ev_1945_08_22_hokkaido_landing_called_off", "1945-08-22", None, (55.75, 37.62), 2),
+    ("ev_1945_08_23_gko_decree_japanese_prisoners", "1945-08-23", None, (55.75, 37.62), 2),
 ]
 
 # Events and lines that rested on Wikipedia, a web page or the wrong work, and what they
@@ -36,7 +51,7 @@ RESOURCED = {
     "ev_1941_07_07_kantokuen_approved": "slavinsky-2004",
     "ev_1941_08_09_kantokuen_shelved": "slavinsky-2004",
     "ev_1941_10_10_32nd_division_borodino": "erickson-1975",
-    "ev_1942_07_15_yamashita_to_manchuria": "barker-1973",
+    "ev_1942_07_01_yamashita_to_manchuria": "barker-1973",
     "ev_1940_09_22_japan_enters_northern_indochina": "hata-1980",
     "ev_1940_06_22_fall_of_france": "hata-1980",
     "ev_1945_09_09_seoul_surrender": "cumings-1981",
@@ -234,3 +249,73 @@ def test_registry_entries_the_review_named_have_years_and_notes(registry):
         cited |= {k for k in ("jm71", "frus-malta-yalta") if f'"{k}' in text}
     assert cited == {"jm71", "frus-malta-yalta"}
     assert registry["datsyshen-dai"]["note"] and "translation" in registry["datsyshen-dai"]["note"]
+
+
+# ---- review 2026-12-02-c (findings 5, 9, 10, 16, 17)
+
+
+def test_the_hokkaido_claim_refusal_and_cancellation_follow_the_documents(events):
+    claim = events["ev_1945_08_16_stalin_claims_northern_hokkaido"]["properties"]
+    assert "Kushiro" in claim["text_en"] and "Rumoi" in claim["text_fr"]
+    assert "frus-1945-v06-d450" in works(claim["sources"])
+    refusal = events["ev_1945_08_18_truman_refuses_hokkaido"]["properties"]
+    assert "MacArthur" in refusal["text_en"] and "18[17]" in refusal["notes"]
+    off = events["ev_1945_08_22_hokkaido_landing_called_off"]["properties"]
+    assert "wilson-vasilevsky-1945-08-22" in works(off["sources"])
+    # the order that called off Hokkaido is what sent the 87th Rifle Corps to the southern Kurils
+    kurils = events["ev_1945_08_28_southern_kurils_occupied"]["properties"]
+    assert claim["date"] < refusal["date"] < off["date"] < kurils["date"]
+    assert "87th Rifle Corps" in off["text_en"] and "Kunashiri" in off["notes"]
+
+
+def test_the_konoe_request_is_dated_by_the_intercepted_telegrams(events):
+    props = events["ev_1945_07_12_konoe_mission_requested"]["properties"]
+    cited = works(props["sources"])
+    assert {"frus-potsdam-1-d582", "frus-potsdam-2-d1226"} <= set(cited)
+    assert "13th" in props["text_en"] and "18 July" in props["text_en"]
+    assert "12/13" in props["notes"]
+
+
+def test_the_prisoner_decree_gives_its_number_and_scale(events):
+    props = events["ev_1945_08_23_gko_decree_japanese_prisoners"]["properties"]
+    assert "9898" in props["text_en"] and "9898" in props["text_fr"]
+    assert "500,000" in props["text_en"] and "500 000" in props["text_fr"]
+    assert {"kuznetsov-1995", "katasonova-2020"} <= set(works(props["sources"]))
+
+
+def test_puyi_is_seized_after_his_abdication_not_before(events):
+    capture = events["ev_1945_08_19_mukden_air_landing"]["properties"]
+    abdication = events["ev_1945_08_18_manchukuo_dissolved"]["properties"]
+    assert abdication["date"] < capture["date"] == "1945-08-19"
+    # the impossible 16–17 August is named only to be refuted, and no longer cited
+    assert "cannot be right" in capture["notes"] and "impossibles" in capture["notes_fr"]
+    assert "end-of-empire-puyi" not in works(capture["sources"])
+    assert "pu-yi-1964" in works(capture["sources"])
+
+
+def test_the_1945_rail_decree_and_the_eastward_line_give_the_same_figures(atlas, events):
+    decree = events["ev_1945_04_13_far_east_railway_decree"]["properties"]
+    # 13 April prepared the moves; the 5th Army was still fighting in East Prussia
+    assert "start heading east" not in decree["text_en"]
+    assert "fighting in Europe is over" in decree["text_en"]
+    assert "25 April" in decree["notes"]
+    route = atlas.layers["siberian_transfers"].frame.set_index("id").loc["transfer_1945_reverse"]
+    assert "136,000" in decree["text_en"] and route["strength"]["railcars"] == 136_000
+    # neither prints the unchecked official total of men as a fact
+    assert "half a million" not in decree["text_en"] and route["strength"]["men"] is None
+    assert "same figures" in route["notes"] and "glantz-2003" in route["sources"]
+
+
+def test_glantz_2003_and_the_leavenworth_paper_are_in_the_registry(registry):
+    book = registry["glantz-2003"]
+    assert (book["year"], book["kind"]) == (2003, "scholarly_book")
+    assert "Frank Cass" in book["publisher"] and "August Storm" in book["title"]
+    assert registry["glantz-1983a"]["url"].startswith("https://web.archive.org/")
+
+
+def test_yamashitas_command_is_dated_early_july_and_flagged(events):
+    assert "ev_1942_07_15_yamashita_to_manchuria" not in events
+    props = events["ev_1942_07_01_yamashita_to_manchuria"]["properties"]
+    assert (props["date"], props["date_end"]) == ("1942-07-01", "1942-07-04")
+    assert props["uncertain"] and "⚠" in props["notes"] and "⚠" in props["notes_fr"]
+    assert "early July" in props["text_en"]

@@ -79,3 +79,74 @@ def test_soviet_occupied_manchuria_is_named_for_the_region(atlas):
     assert map_name(found, "en") == "Manchuria"
     assert map_name(found, "fr") == "Mandchourie"
     assert "Manchukuo" not in map_name(found, "en")
+
+
+# ---- review 2026-12-02-c (findings 6, 11, 12, 15)
+
+
+def test_mukden_takes_back_its_chinese_name_with_manchukuos_end(atlas):
+    assert city(atlas, "mukden", "1945-08-17")["name_native"] == "奉天"
+    after = city(atlas, "mukden", "1945-08-18")
+    assert (after["name_en"], after["name_fr"], after["name_native"]) == (
+        "Mukden",
+        "Moukden",
+        "瀋陽",
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "lon", "lat"),
+    [
+        ("1945-08-14", 94.45, 51.72),  # Kyzyl, Tuva annexed since 11 October 1944
+        ("1946-03-01", 142.74, 46.96),  # Toyohara, South Sakhalin annexed on 2 February 1946
+        ("1941-07-02", 135.07, 48.48),  # Khabarovsk
+    ],
+)
+def test_the_soviet_union_is_labelled_by_its_name_alone(atlas, day, lon, lat):
+    (ussr,) = [t for t in territory_at(atlas, D(day), lon, lat) if t["layer"] == "soviet_union"]
+    assert (ussr["name_en"], ussr["name_fr"]) == ("Soviet Union", "Union soviétique")
+    assert map_name(ussr, "en") == "Soviet Union"
+    assert "(" not in ussr["name_en"]
+
+
+def test_perm_is_named_molotov_only_from_1940(atlas):
+    railways = atlas.layers["railways"].frame.set_index("id")
+    stations = list(railways.loc["rail_trans_siberian", "stations"])
+    assert "Perm (Molotov from 8 March 1940)" in stations
+    transfers = atlas.layers["siberian_transfers"].frame.set_index("id")
+    wartime = list(transfers.loc["transfer_1941_war", "stations"])
+    assert "Molotov" in wartime and not any("Perm" in s for s in wartime)
+
+
+def test_french_wording_of_the_kwantung_lease_and_the_khalkh(atlas):
+    (lease,) = [
+        t
+        for t in territory_at(atlas, D("1941-01-01"), 121.6, 38.9)
+        if t["id"] == "kwantung_japanese"
+    ]
+    assert "pris à bail auprès du Mandchoukouo" in lease["notes_fr"]
+    assert "loué de nouveau au" not in lease["notes_fr"]
+    khalkhin = atlas.events.set_index("id").loc["ev_1939_05_11_khalkhin_gol"]
+    assert "rivière Khalkh," in khalkhin["text_fr"] and "Khalkha" not in khalkhin["text_fr"]
+
+
+@pytest.mark.parametrize(
+    ("day", "lon", "lat", "layer"),
+    [
+        ("1942-01-01", 106.92, 47.92, "mongolia"),  # Ulan Bator
+        ("1939-06-01", 106.92, 47.92, "mongolia"),
+        ("1942-01-01", 94.45, 51.72, "tuva"),  # Kyzyl
+    ],
+)
+def test_cyrillic_native_names_say_they_are_modern_spellings(atlas, day, lon, lat, layer):
+    (found,) = [t for t in territory_at(atlas, D(day), lon, lat) if t["layer"] == layer]
+    assert "modern Cyrillic spelling" in found["notes"]
+    assert "orthographe cyrillique actuelle" in found["notes_fr"]
+    assert "modern Cyrillic spelling" in city(atlas, "ulan_bator", day)["notes"]
+
+
+def test_habomai_notes_say_only_the_largest_islets_are_drawn(atlas):
+    kurils = atlas.layers["kurils"].frame
+    habomai = kurils[kurils["id"].str.startswith("kurils_habomai")]
+    assert len(habomai) == 3
+    assert all("largest islets" in note for note in habomai["notes"])
