@@ -285,6 +285,9 @@ def build_cells(
     core = minus(claim, mengjiang_west)
     south = inter(core, north_china)
     north_shanxi = inter(south, extend_unit(china_units, ["CN.SX"], china))
+    # The Inner Mongolian part by province: the Chahar and Xilingol steppe that the
+    # Soviet-Mongolian columns crossed in August 1945, and Suiyuan (Kweisui, Paotow) west of it.
+    chahar_steppe = inter(minus(core, south), region("region_chahar_steppe"))
 
     korea = shapely.union(countries["North Korea"], countries["South Korea"], grid_size=GRID)
     korea_north = inter(korea, NORTH_OF_38)
@@ -301,7 +304,8 @@ def build_cells(
     cells = {
         "manchukuo": minus(northeast, kwantung),
         "kwantung": kwantung,
-        "mengjiang_inner_mongolia": minus(core, south),
+        "mengjiang_inner_mongolia": chahar_steppe,
+        "mengjiang_suiyuan": minus(minus(core, south), chahar_steppe),
         "mengjiang_south_chahar": minus(south, north_shanxi),
         "mengjiang_north_shanxi": north_shanxi,
         "mengjiang_west": mengjiang_west,

@@ -82,16 +82,41 @@ def held(atlas, day: str, place) -> list[tuple[str, str, str]]:
 
 
 def test_former_mengjiang_after_august_1945_is_divided_as_it_was_held(atlas):
-    assert held(atlas, "1945-08-15", KALGAN) == [("mengjiang", "Japan", "contested")]
+    # Kalgan, far from the columns until they reached its passes on 19 August (F14)
+    assert held(atlas, "1945-08-15", KALGAN) == [("mengjiang", "Japan", "puppet_state")]
     assert held(atlas, "1945-08-15", DATONG) == [("mengjiang", "Japan", "puppet_state")]
     assert held(atlas, "1945-08-20", KALGAN) == [("mengjiang", "Japan", "contested")]
     assert held(atlas, "1945-08-22", KALGAN) == [("mengjiang", "USSR", "military_occupation")]
     for day in ("1945-08-25", "1945-12-01", "1946-05-10"):
         assert held(atlas, day, KALGAN) == [("ccp_base_areas", "CCP", "base_area")]
     assert held(atlas, "1946-10-11", KALGAN) == [("china", "ROC", "sovereign_state")]
-    assert held(atlas, "1945-08-25", DATONG) == [("china", "ROC", "sovereign_state")]
+    # the Japanese garrison held Tatung after the surrender, the Communists the countryside
+    assert held(atlas, "1945-08-25", DATONG) == [("china", "ROC", "contested")]
+    assert held(atlas, "1946-05-03", DATONG) == [("china", "ROC", "contested")]
     for place in (KWEISUI, BAOTOU):
         assert held(atlas, "1945-09-15", place) == [("mengjiang", "ROC", "contested")]
+
+
+XILINHOT = (43.95, 116.07)
+SUNID_RIGHT = (42.74, 112.63)  # Saihan Tal, on the Zamyn-Üüd–Kalgan column's road
+DOLONNUR = (42.20, 116.47)
+JINING = (41.03, 113.10)
+
+
+def test_mengjiang_in_august_1945_contested_only_where_the_columns_crossed(atlas):
+    """Review 2026-12-02-c, F14: the Soviet–Mongolian columns crossed the Chahar and Xilingol
+    steppe; Suiyuan (Kweisui, Paotow), South Chahar and North Shanxi stayed Mengjiang's."""
+    puppet = [("mengjiang", "Japan", "puppet_state")]
+    fought = [("mengjiang", "Japan", "contested")]
+    for place in (XILINHOT, SUNID_RIGHT, DOLONNUR):
+        assert held(atlas, "1945-08-08", place) == puppet
+        assert held(atlas, "1945-08-09", place) == fought
+        assert held(atlas, "1945-08-12", place) == fought
+    for place in (KWEISUI, BAOTOU, JINING, KALGAN, DATONG):
+        assert held(atlas, "1945-08-12", place) == puppet
+        assert held(atlas, "1945-08-18", place) == puppet
+    for place in (KWEISUI, BAOTOU):
+        assert held(atlas, "1945-08-19", place) == [("mengjiang", "ROC", "contested")]
 
 
 def test_manchuria_after_manchukuo_is_labelled_as_the_region_under_soviet_occupation(atlas):

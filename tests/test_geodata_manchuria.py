@@ -144,3 +144,22 @@ def test_a_plan_with_one_unprovinced_group_keeps_the_spec_id_for_its_first_run()
         "occ_1946-03-13": ("1946-03-13", None, ["b"]),
         "r_1946-03-13": ("1946-03-13", None, ["a"]),
     }
+
+
+def test_the_6th_guards_tank_army_is_across_the_khingan_before_hsinking(atlas):
+    """Review 2026-12-02-c, F4: the tank army's road over the Khingan carries the approximate
+    days of Glantz, Leavenworth Papers 7 (Lubei 11-12, Tuquan 12, Taonan 13-14 August), so it
+    shows progress from 11 August instead of nothing until Hsinking on the 20th."""
+    from layers.temporal import axis_progress
+
+    frame = atlas.layers["august_storm"].frame.set_index("id")
+    waypoints = frame.loc["storm_6th_guards_tank", "waypoints"]
+    dates = {wp["name_en"]: (wp["date"], wp["date_uncertain"]) for wp in waypoints}
+    assert dates["Lubei"] == ("1945-08-11", True)
+    assert dates["Tuquan"] == ("1945-08-12", True)
+    assert dates["Taonan"] == ("1945-08-13", True)
+    names = [wp["name_en"] for wp in waypoints]
+    assert axis_progress(waypoints, "1945-08-10") == 0
+    assert names[axis_progress(waypoints, "1945-08-11")] == "Lubei"
+    assert names[axis_progress(waypoints, "1945-08-14")] == "Taonan"
+    assert names[axis_progress(waypoints, "1945-08-19")] == "Taonan"

@@ -133,7 +133,8 @@ def holder(atlas, day: str, place: tuple[float, float]) -> tuple[str, str, str]:
         (CHICHI_JIMA, "1945-04-15", "Japan", "sovereign_state"),
         (CHICHI_JIMA, "1945-09-01", "Japan", "sovereign_state"),
         # The Habomai islets: occupied only after the surrender, 3-5 September 1945.
-        (SHIKOTAN, "1945-08-31", "Japan", "contested"),
+        # Shikotan untouched until the landings of 1 September (review 2026-12-02-c, F3)
+        (SHIKOTAN, "1945-08-31", "Japan", "sovereign_state"),
         (SHIKOTAN, "1945-09-02", "USSR", "military_occupation"),
         (KUNASHIR, "1945-09-02", "USSR", "military_occupation"),
         (HABOMAI, "1945-08-31", "Japan", "sovereign_state"),

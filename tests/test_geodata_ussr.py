@@ -172,3 +172,73 @@ def test_the_1941_prewar_transfer_ends_in_the_kiev_district(atlas):
     assert "Moscow" not in " ".join(route["stations"])
     end = shapely.get_coordinates(route.geometry)[-1]
     assert end == pytest.approx((27.06, 50.18))
+
+
+# The Kurils in August-September 1945 (review 2026-12-02-c, F3): each group of islands is drawn
+# as it was taken, the north from Kamchatka first, the south from Ōdomari ten days later.
+PARAMUSHIR, SHUMSHU, MATSUWA = (50.40, 155.85), (50.75, 156.30), (48.08, 153.22)
+URUP, ETOROFU = (45.91, 150.00), (45.00, 147.60)
+KUNASHIRI, SHIKOTAN = (44.03, 145.86), (43.80, 146.75)
+HOKKAIDO, KARAFUTO = (43.50, 142.50), (47.50, 142.50)
+
+
+def held(atlas, day: str, place: tuple[float, float]) -> list[tuple[str, str]]:
+    lat, lon = place
+    return [(t["controller"], t["status"]) for t in territory_at(atlas, D(day), lon, lat)]
+
+
+JAPANESE = [("Japan", "sovereign_state")]
+FOUGHT_OVER = [("Japan", "contested")]
+SOVIET = [("USSR", "military_occupation")]
+
+
+@pytest.mark.parametrize(
+    ("place", "day", "expected"),
+    [
+        (SHUMSHU, "1945-08-17", JAPANESE),
+        (SHUMSHU, "1945-08-18", FOUGHT_OVER),
+        (PARAMUSHIR, "1945-08-23", FOUGHT_OVER),  # the garrison surrenders that day
+        (PARAMUSHIR, "1945-08-24", SOVIET),
+        (PARAMUSHIR, "1945-08-26", SOVIET),
+        (MATSUWA, "1945-08-20", JAPANESE),  # the central islands wait while Shumshu is fought
+        (MATSUWA, "1945-08-22", FOUGHT_OVER),
+        (URUP, "1945-08-21", JAPANESE),
+        (URUP, "1945-08-28", FOUGHT_OVER),
+        (URUP, "1945-08-29", SOVIET),
+        (ETOROFU, "1945-08-20", JAPANESE),
+        (ETOROFU, "1945-08-27", JAPANESE),
+        (ETOROFU, "1945-08-28", FOUGHT_OVER),
+        (ETOROFU, "1945-09-01", SOVIET),
+        (KUNASHIRI, "1945-08-20", JAPANESE),
+        (KUNASHIRI, "1945-08-27", JAPANESE),
+        (KUNASHIRI, "1945-08-31", JAPANESE),
+        (KUNASHIRI, "1945-09-01", SOVIET),
+        (SHIKOTAN, "1945-08-31", JAPANESE),
+        (SHIKOTAN, "1945-09-01", SOVIET),
+    ],
+)
+def test_the_kurils_are_taken_group_by_group(atlas, place, day, expected):
+    assert held(atlas, day, place) == expected
+
+
+def test_two_kuril_axes_kamchatka_to_urup_and_odomari_to_the_south(atlas):
+    frame = atlas.layers["august_storm"].frame.set_index("id")
+    north, south = frame.loc["storm_kurils"], frame.loc["storm_kurils_south"]
+    assert north["stations"][0].startswith("Petropavlovsk") and north["stations"][-1] == "Urup"
+    assert not any(s.startswith(("Etorofu", "Kunashiri")) for s in north["stations"])
+    assert south["stations"][0] == "Ōdomari"
+    dates = {wp["name_en"].split(" ")[0]: wp["date"] for wp in south["waypoints"]}
+    assert dates["Etorofu"] == "1945-08-28" and dates["Kunashiri"] == "1945-09-01"
+    # the northern axis reaches Urup on the last day of the central landings, no earlier
+    (urup,) = [wp for wp in north["waypoints"] if wp["name_en"] == "Urup"]
+    assert urup["date"] == "1945-08-28" and urup["date_uncertain"]
+
+
+def test_karafuto_is_drawn_as_japan_proper_from_1_april_1943(atlas):
+    """Made naichi on 1 April 1943, Karafuto has the status of Hokkaido and the Kurils."""
+    assert held(atlas, "1943-03-31", KARAFUTO) == [("Japan", "colony")]
+    for day in ("1943-04-01", "1945-04-05"):
+        assert held(atlas, day, KARAFUTO) == held(atlas, day, HOKKAIDO) == JAPANESE
+        assert held(atlas, day, KARAFUTO) == held(atlas, day, KUNASHIRI)
+    (naichi,) = [t for t in territory_at(atlas, D("1944-01-01"), KARAFUTO[1], KARAFUTO[0])]
+    assert "naichi" in naichi["notes"] and "naichi" in naichi["notes_fr"]
