@@ -187,6 +187,7 @@ SURRENDER_GAINS = [
     ((33.51, 119.15), "central_china_bases", "1945-09-21", "1945-09-22"),  # Huai'an
     ((40.01, 119.76), "jin_cha_ji", "1945-08-29", "1945-08-30"),  # Shanhaikwan
     ((36.20, 113.12), "jin_ji_lu_yu", "1945-10-11", "1945-10-12"),  # Changzhi
+    ((32.80, 119.45), "central_china_bases", "1945-12-25", "1945-12-26"),  # Gaoyou
 ]
 
 
@@ -196,7 +197,7 @@ def test_the_communist_gains_after_the_surrender_are_drawn_from_their_dates(
 ):
     assert not in_base(atlas, before, point)
     assert in_base(atlas, first, point, region)
-    assert in_base(atlas, "1945-10-15", point, region)
+    assert in_base(atlas, max(first, "1945-10-15"), point, region)
     if region != "jin_cha_ji":  # Shanhaikwan was lost in November
         assert in_base(atlas, "1946-03-01", point, region)
         assert in_base(atlas, "1946-04-30", point, region)
@@ -230,6 +231,7 @@ def test_the_north_bank_base_in_anhui_ends_with_the_chungking_summary(atlas):
         ("Nanking", (32.06, 118.78)),
         ("Shanghai", (31.23, 121.47)),
         ("Xuzhou", (34.26, 117.19)),
+        ("Yangchow", (32.40, 119.43)),
     ],
     ids=lambda c: c[0] if isinstance(c, tuple) else c,
 )
