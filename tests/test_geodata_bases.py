@@ -188,6 +188,7 @@ SURRENDER_GAINS = [
     ((40.01, 119.76), "jin_cha_ji", "1945-08-29", "1945-08-30"),  # Shanhaikwan
     ((36.20, 113.12), "jin_ji_lu_yu", "1945-10-11", "1945-10-12"),  # Changzhi
     ((32.80, 119.45), "central_china_bases", "1945-12-25", "1945-12-26"),  # Gaoyou
+    ((36.85, 114.50), "jin_ji_lu_yu", "1945-10-11", "1945-10-12"),  # Peking–Hankow railway
 ]
 
 
@@ -232,6 +233,8 @@ def test_the_north_bank_base_in_anhui_ends_with_the_chungking_summary(atlas):
         ("Shanghai", (31.23, 121.47)),
         ("Xuzhou", (34.26, 117.19)),
         ("Yangchow", (32.40, 119.43)),
+        ("Shijiazhuang", (38.04, 114.51)),
+        ("Anyang", (36.10, 114.38)),
     ],
     ids=lambda c: c[0] if isinstance(c, tuple) else c,
 )
