@@ -254,3 +254,21 @@ def test_the_notes_say_what_is_drawn_after_the_surrender(atlas):
         assert "pepper-1986:ch. 13" in row["sources"]
     shandong = rows[rows["id"].str.startswith("shandong_base")].iloc[0]
     assert "11 September" in shandong["notes"] and "wikipedia-linyi-campaign" in shandong["sources"]
+
+
+def test_the_pieces_after_the_surrender_are_documented_in_both_languages():
+    registry = json.loads((GEODATA / "sources.json").read_text("utf-8"))["sources"]
+    data = build_china.load_plan()
+    pieces = data["pieces"]
+    gains = [p for p in pieces if p["group"].startswith("ccp_") and p["valid_from"] >= "1945-08-15"]
+    ended = [p for p in pieces if p["group"] == "lines" and p["valid_to"]]
+    assert len(gains) >= 7 and len(ended) >= 6
+    for piece in gains + ended:
+        assert piece["name_fr"] and piece["notes_fr"] and piece["notes"], piece["id"]
+        assert {s.split(":")[0] for s in piece["sources"]} <= set(registry), piece["id"]
+        assert piece["accuracy"][0] in "ABC", piece["id"]
+    sure = {"cc_huaiyin_1945", "cc_huaian_1945"}  # the days of a documented campaign
+    for piece in gains:
+        assert piece["accuracy_fr"], piece["id"]
+        assert "⚠" in piece["notes"] or piece["id"] in sure, piece["id"]
+        assert ("⚠" in piece["notes"]) == ("⚠" in piece["notes_fr"]), piece["id"]
