@@ -173,3 +173,102 @@ def test_the_may_1942_sweep_is_an_event():
     assert dates["ev_1942_05_01_central_hebei_may_first_sweep"] == "1942-05-01"
     assert dates["ev_1940_08_20_hundred_regiments_offensive"] == "1940-08-20"
     assert dates["ev_1941_01_06_new_fourth_army_incident"] == "1941-01-06"
+
+
+# After the surrender (August 1945 – May 1946): the gains whose dates the sources give.
+SURRENDER_GAINS = [
+    # (point, feature, last day not held, first day held)
+    ((40.97, 117.93), "jehol_chengde_ccp", "1945-08-31", "1945-09-01"),  # Chengde ⚠ month
+    ((37.53, 121.40), "shandong_base", "1945-08-23", "1945-08-24"),  # Chefoo (Yantai)
+    ((37.49, 122.09), "shandong_base", "1945-08-23", "1945-08-24"),  # Weihaiwei
+    ((35.07, 118.35), "shandong_base", "1945-09-10", "1945-09-11"),  # Linyi
+    ((37.10, 117.60), "shandong_base", "1945-09-10", "1945-09-11"),  # north of Zhoucun
+    ((33.60, 119.03), "central_china_bases", "1945-09-05", "1945-09-06"),  # Huaiyin
+    ((33.51, 119.15), "central_china_bases", "1945-09-21", "1945-09-22"),  # Huai'an
+    ((40.01, 119.76), "jin_cha_ji", "1945-08-29", "1945-08-30"),  # Shanhaikwan
+    ((36.20, 113.12), "jin_ji_lu_yu", "1945-10-11", "1945-10-12"),  # Changzhi
+    ((32.80, 119.45), "central_china_bases", "1945-12-25", "1945-12-26"),  # Gaoyou
+    ((36.85, 114.50), "jin_ji_lu_yu", "1945-10-11", "1945-10-12"),  # Peking–Hankow railway
+]
+
+
+@pytest.mark.parametrize(("point", "region", "before", "first"), SURRENDER_GAINS)
+def test_the_communist_gains_after_the_surrender_are_drawn_from_their_dates(
+    atlas, point, region, before, first
+):
+    assert not in_base(atlas, before, point)
+    assert in_base(atlas, first, point, region)
+    assert in_base(atlas, max(first, "1945-10-15"), point, region)
+    if region != "jin_cha_ji":  # Shanhaikwan was lost in November
+        assert in_base(atlas, "1946-03-01", point, region)
+        assert in_base(atlas, "1946-04-30", point, region)
+
+
+def test_shanhaikwan_is_lost_to_the_nationalists_on_16_november_1945(atlas):
+    shanhaikwan = (40.01, 119.76)
+    assert in_base(atlas, "1945-11-15", shanhaikwan, "jin_cha_ji")
+    assert [c for _, c, _ in holders(atlas, "1945-11-16", shanhaikwan)] == ["ROC"]
+    chinwangtao = (39.92, 119.60)  # where the Marines and the Nationalist armies landed
+    for day in ("1945-09-15", "1945-10-15", "1946-01-15"):
+        assert [c for _, c, _ in holders(atlas, day, chinwangtao)] == ["ROC"], day
+
+
+def test_the_north_bank_base_in_anhui_ends_with_the_chungking_summary(atlas):
+    wuwei = (31.30, 117.90)
+    assert in_base(atlas, "1945-10-09", wuwei, "central_china_bases")
+    assert [c for _, c, _ in holders(atlas, "1945-10-10", wuwei)] == ["ROC"]
+    assert not in_base(atlas, "1946-03-01", wuwei)
+
+
+@pytest.mark.parametrize("day", ["1945-10-15", "1946-01-15", "1946-04-30"])
+@pytest.mark.parametrize(
+    "city",
+    [
+        ("Peiping", (39.90, 116.40)),
+        ("Tientsin", (39.13, 117.20)),
+        ("Tsinan", (36.67, 117.00)),
+        ("Tsingtao", (36.07, 120.38)),
+        ("Weihsien", (36.71, 119.10)),  # on the Tsinan–Tsingtao railway
+        ("Nanking", (32.06, 118.78)),
+        ("Shanghai", (31.23, 121.47)),
+        ("Xuzhou", (34.26, 117.19)),
+        ("Yangchow", (32.40, 119.43)),
+        ("Shijiazhuang", (38.04, 114.51)),
+        ("Anyang", (36.10, 114.38)),
+    ],
+    ids=lambda c: c[0] if isinstance(c, tuple) else c,
+)
+def test_the_nationalists_hold_the_big_cities_and_railways_after_the_surrender(atlas, day, city):
+    found = holders(atlas, day, city[1])
+    assert [controller for _, controller, _ in found] == ["ROC"], found
+
+
+def test_the_notes_say_what_is_drawn_after_the_surrender(atlas):
+    frame = snapshot(atlas, D("1945-10-15"), ["ccp_base_areas"])["ccp_base_areas"]
+    rows = frame[frame["id"].str.startswith(BEHIND_THE_LINES)]
+    assert len(rows) == len(BEHIND_THE_LINES)
+    for _, row in rows.iterrows():
+        assert "After the surrender" in row["notes"] and "Linyi" in row["notes"]
+        assert "Après la reddition" in row["notes_fr"] and "Linyi" in row["notes_fr"]
+        assert "not redrawn (⚠)" in row["notes"] and "ne sont pas retracés" in row["notes_fr"]
+        assert "pepper-1986:ch. 13" in row["sources"]
+    shandong = rows[rows["id"].str.startswith("shandong_base")].iloc[0]
+    assert "11 September" in shandong["notes"] and "wikipedia-linyi-campaign" in shandong["sources"]
+
+
+def test_the_pieces_after_the_surrender_are_documented_in_both_languages():
+    registry = json.loads((GEODATA / "sources.json").read_text("utf-8"))["sources"]
+    data = build_china.load_plan()
+    pieces = data["pieces"]
+    gains = [p for p in pieces if p["group"].startswith("ccp_") and p["valid_from"] >= "1945-08-15"]
+    ended = [p for p in pieces if p["group"] == "lines" and p["valid_to"]]
+    assert len(gains) >= 7 and len(ended) >= 6
+    for piece in gains + ended:
+        assert piece["name_fr"] and piece["notes_fr"] and piece["notes"], piece["id"]
+        assert {s.split(":")[0] for s in piece["sources"]} <= set(registry), piece["id"]
+        assert piece["accuracy"][0] in "ABC", piece["id"]
+    sure = {"cc_huaiyin_1945", "cc_huaian_1945"}  # the days of a documented campaign
+    for piece in gains:
+        assert piece["accuracy_fr"], piece["id"]
+        assert "⚠" in piece["notes"] or piece["id"] in sure, piece["id"]
+        assert ("⚠" in piece["notes"]) == ("⚠" in piece["notes_fr"]), piece["id"]
