@@ -263,9 +263,11 @@ def test_shipped_layers_stay_small():
     # China proper by date (occupied zone and its ROC complement per epoch) adds ~2.5 MB,
     # South-East Asia ~1.3 MB and Indochina by country in 1945–46 ~0.4 MB, the Communist
     # base areas behind the lines ~0.5 MB (each of their dates starts a new run of the
-    # occupied zone), Xinjiang ~0.2 MB: 9.2 MB in all in December 2026. The bound catches a
-    # build that stops simplifying or repeats geometry, not the growth of the record itself.
-    assert total < 10_500_000
+    # occupied zone), Xinjiang ~0.2 MB: 9.2 MB in all in December 2026; the USSR by date
+    # with its western republics and annexations (seven features instead of three) adds
+    # ~1.8 MB, 11.2 MB in all. The bound catches a build that stops simplifying or repeats
+    # geometry, not the growth of the record itself.
+    assert total < 12_000_000
 
 
 def test_a_renamed_city_is_not_called_by_its_old_name_in_either_language():
