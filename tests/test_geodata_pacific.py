@@ -142,7 +142,7 @@ def holder(atlas, day: str, place: tuple[float, float]) -> tuple[str, str, str]:
         (HABOMAI, "1945-09-04", "Japan", "contested"),
         (HABOMAI, "1945-09-05", "Japan", "contested"),
         (HABOMAI, "1945-09-06", "USSR", "military_occupation"),
-        (HABOMAI, "1946-03-01", "USSR", "sovereign_state"),
+        (HABOMAI, "1946-03-01", "USSR", "integral_territory"),  # annexed on 2 February 1946
     ],
 )
 def test_holder_at_place_and_date(atlas, place, day, controller, status):

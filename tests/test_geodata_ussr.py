@@ -24,6 +24,7 @@ ARCTIC_SIBERIA = [(67.0, 150.0), (66.0, 120.0), (68.0, 100.0), (66.5, 170.0)]  #
 BAIKONUR = (45.62, 63.31)
 TBILISI, YEREVAN, BAKU = (41.72, 44.79), (40.18, 44.51), (40.41, 49.87)
 KIEV, MINSK, ANKARA = (50.45, 30.52), (53.90, 27.57), (39.93, 32.86)
+WARSAW, KALININGRAD = (52.23, 21.01), (54.71, 20.51)
 KHALKHIN_STRIP = (47.72, 118.70)  # east of the river, west of the modern border
 TAMSAG = (47.40, 117.50)  # Mongolia well west of the river
 HEIJO, KEIJO, SEISHIN = (39.02, 125.75), (37.57, 126.98), (41.80, 129.78)
@@ -50,11 +51,16 @@ def ids(atlas, day: str, place: tuple[float, float]) -> set[str]:
 
 
 def ussr_on(day: str):
+    """The USSR on ``day`` as one row: the Soviet Union's own feature (its notes) with the
+    geometry of everything Soviet that day, the lands annexed since 1939 included."""
     frame = gpd.read_file(GEODATA / "soviet_union.geojson")
     start, end = frame["valid_from"].astype(str), frame["valid_to"].astype(str)
     live = frame[(start <= day) & ((frame["valid_to"].isna()) | (end > day))]
-    assert len(live) == 1
-    return live
+    core = live[live["status"] == "sovereign_state"]
+    assert len(core) == 1
+    assert set(live["status"]) <= {"sovereign_state", "integral_territory"}
+    whole = gpd.GeoSeries([live.union_all()], index=core.index, crs=live.crs)
+    return core.set_geometry(whole)
 
 
 def km2(frame) -> float:
@@ -88,9 +94,9 @@ def test_the_ussr_matches_natural_earth_within_one_percent():
     reference = manifest["reference_areas_km2"]["ussr_natural_earth_drawn"]
     assert reference > 20e6
     assert km2(ussr_on("1946-06-01")) == pytest.approx(reference, rel=0.01)
-    # what is not drawn is small and accounted for: Chukotka east of 180°, Kaliningrad
+    # what is not drawn Soviet is small and accounted for: Chukotka east of 180°, Kaliningrad
     assert 0 < manifest["reference_areas_km2"]["ussr_natural_earth_east_of_180"] < 0.01 * reference
-    assert 0 < manifest["reference_areas_km2"]["ussr_natural_earth_west_of_extent"] < 20_000
+    assert 0 < manifest["reference_areas_km2"]["ussr_natural_earth_kaliningrad"] < 20_000
 
 
 def test_no_land_in_the_ussr_has_a_hole_but_lakes():
@@ -102,7 +108,7 @@ def test_no_land_in_the_ussr_has_a_hole_but_lakes():
     assert not any(other_land.buffer(-0.05).contains(h) for h in holes)
 
 
-@pytest.mark.parametrize("place", [KIEV, MINSK, ANKARA])
+@pytest.mark.parametrize("place", [WARSAW, KALININGRAD, ANKARA])
 def test_land_west_of_the_ussr_is_marked_outside_the_scope(atlas, basemap, place):
     lat, lon = place
     assert territory_at(atlas, D("1941-06-01"), lon, lat) == []
@@ -242,3 +248,90 @@ def test_karafuto_is_drawn_as_japan_proper_from_1_april_1943(atlas):
         assert held(atlas, day, KARAFUTO) == held(atlas, day, KUNASHIRI)
     (naichi,) = [t for t in territory_at(atlas, D("1944-01-01"), KARAFUTO[1], KARAFUTO[0])]
     assert "naichi" in naichi["notes"] and "naichi" in naichi["notes_fr"]
+
+
+# --------------------------------------------------------------------------- review F1
+# The Ukrainian and Byelorussian SSRs (founding republics, 1922) and the annexations of
+# 1939-45, each from the day it became Soviet.
+LWOW, RIGA, VILNIUS, TALLINN = (49.84, 24.03), (56.95, 24.11), (54.69, 25.28), (59.44, 24.75)
+KISHINEV, TIRASPOL, CZERNOWITZ = (47.01, 28.86), (46.84, 29.63), (48.29, 25.93)
+UZHGOROD, BREST, SHEPETOVKA = (48.62, 22.30), (52.10, 23.70), (50.18, 27.07)
+VYBORG, PETSAMO = (60.71, 28.75), (69.53, 31.17)
+
+
+@pytest.mark.parametrize("place", [KIEV, MINSK, TIRASPOL, SHEPETOVKA])
+def test_soviet_ukraine_and_belorussia_are_soviet_from_the_start(atlas, place):
+    for day in ("1939-05-11", "1939-06-01", "1941-06-01", "1946-05-01"):
+        assert controllers(atlas, day, place) == {"USSR"}, day
+
+
+@pytest.mark.parametrize(
+    ("place", "first_soviet_day"),
+    [
+        (LWOW, "1939-09-17"),
+        (BREST, "1939-09-17"),
+        (KISHINEV, "1940-06-28"),
+        (CZERNOWITZ, "1940-06-28"),
+        (VILNIUS, "1940-08-06"),
+        (RIGA, "1940-08-06"),
+        (TALLINN, "1940-08-06"),
+        (UZHGOROD, "1945-06-29"),
+    ],
+)
+def test_annexed_lands_are_soviet_from_the_day_they_became_so(atlas, place, first_soviet_day):
+    day = D(first_soviet_day)
+    before = (day - dt.timedelta(days=1)).isoformat()
+    assert controllers(atlas, before, place) == set(), before
+    assert controllers(atlas, first_soviet_day, place) == {"USSR"}
+    assert controllers(atlas, "1946-05-01", place) == {"USSR"}
+
+
+def test_lwow_riga_and_kiev_on_the_briefs_dates(atlas):
+    assert controllers(atlas, "1939-09-01", LWOW) == set()
+    assert controllers(atlas, "1939-10-01", LWOW) == {"USSR"}
+    assert controllers(atlas, "1940-08-05", RIGA) == set()
+    assert controllers(atlas, "1940-08-06", RIGA) == {"USSR"}
+    assert controllers(atlas, "1939-06-01", KIEV) == controllers(atlas, "1939-06-01", MINSK)
+
+
+def test_the_riga_line_runs_between_the_border_towns():
+    """The frontier of 1921-39 keeps each documented border town on its side."""
+    frame = ussr_on("1939-06-01")
+    ussr = frame.geometry.iloc[0]
+    soviet = {"Drissa": (27.94, 55.78), "Polotsk": (28.79, 55.49), "Zaslavl": (27.27, 54.01),
+              "Dzerzhinsk": (27.13, 53.69), "Kopyl": (27.09, 53.15), "Lenin": (27.49, 52.34),
+              "Olevsk": (27.65, 51.21), "Novograd-Volynsky": (27.61, 50.59),
+              "Slavuta": (26.87, 50.30), "Shepetovka": (27.07, 50.18)}  # fmt: skip
+    polish = {"Dzisna": (28.21, 55.57), "Dokshitsy": (27.77, 54.89), "Rakow": (27.06, 53.97),
+              "Stolbtsy": (26.74, 53.48), "Kletsk": (26.64, 53.06), "Mikashevichi": (27.48, 52.22),
+              "Davyd-Gorodok": (27.22, 52.06), "Rokitno": (27.22, 51.28), "Sarny": (26.61, 51.34),
+              "Ostrog": (26.52, 50.33), "Lanovtsy": (26.09, 49.86),
+              "Lwow": (24.03, 49.84)}  # fmt: skip
+    for name, (lon, lat) in soviet.items():
+        assert ussr.contains(Point(lon, lat)), name
+    for name, (lon, lat) in polish.items():
+        assert not ussr.contains(Point(lon, lat)), name
+
+
+def test_the_1941_prewar_transfer_ends_inside_the_ussr():
+    ussr = ussr_on("1941-06-01").geometry.iloc[0]
+    frame = gpd.read_file(GEODATA / "siberian_transfers.geojson").set_index("id")
+    route = frame.loc["transfer_1941_prewar"].geometry
+    assert ussr.buffer(0.01).contains(route)
+
+
+@pytest.mark.parametrize("place", [VYBORG, PETSAMO])
+def test_finnish_karelia_and_petsamo_are_still_drawn_soviet_a_known_error(atlas, place):
+    """Not fixed yet (⚠ in the notes): Natural Earth's modern Russia includes the Karelian
+    Isthmus and Petsamo. When the 1920 Tartu frontier is drawn, Vyborg must be Finnish on
+    1940-01-01 and Petsamo until 1944-09-19; this test then fails and is to be inverted."""
+    assert controllers(atlas, "1940-01-01", place) == {"USSR"}
+    notes = ussr_on("1940-01-01").iloc[0]["notes"]
+    assert "Vyborg" in notes and "Petsamo" in notes and "⚠" in notes
+
+
+def test_the_ussr_notes_say_the_german_occupation_is_not_drawn():
+    for day in ("1939-06-01", "1942-07-15", "1946-05-01"):
+        row = ussr_on(day).iloc[0]
+        assert "occupation" in row["notes"] and "⚠" in row["notes"]
+        assert "occupation" in row["notes_fr"] and "⚠" in row["notes_fr"]
