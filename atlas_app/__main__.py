@@ -3,10 +3,11 @@
 The same as ``streamlit run app.py [options]``, except that the atlas's own start-up work is
 done while the server starts and the first browser loads the page, instead of after.
 Streamlit imports a script's modules and fills its caches on the first visit, once the
-browser has loaded its page (about a second). Started this way, a thread meanwhile imports
-the app's modules and, once Streamlit's runtime exists (its options read), fills the
-process-wide caches the first visit reads: the atlas, the geometry store, the live map of
-each language on the embedded base map. The first map appears sooner; nothing else changes.
+browser has loaded its page (about a second). Started this way, a thread meanwhile, once the
+server is up (started before, it would slow the server's own start), imports the app's
+modules and fills the process-wide caches the first visit reads: the atlas, the geometry
+store, the live map of each language on the embedded base map. The first map appears
+sooner; nothing else changes.
 """
 
 from __future__ import annotations
@@ -23,23 +24,29 @@ WARM_UP_TIMEOUT_S = 60.0  # the runtime not up by then: leave the work to the fi
 log = logging.getLogger(__name__)
 
 
-def warm_up(timeout: float = WARM_UP_TIMEOUT_S) -> bool:
-    """Import the app's modules, then fill the shared caches once the runtime exists.
-    True when done; a failure is logged and left to the first visit, which shows it."""
-    try:
-        from streamlit.runtime import Runtime
+def serving() -> bool:
+    """True once Streamlit's runtime has started: its options read, the server up."""
+    from streamlit.runtime import Runtime, RuntimeState
 
+    return Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL
+
+
+def warm_up(timeout: float = WARM_UP_TIMEOUT_S) -> bool:
+    """Once the server is up (so that its own start is not slowed), import the app's modules
+    and fill the shared caches. True when done; a failure is logged and left to the first
+    visit, which shows it."""
+    try:
+        deadline = time.monotonic() + timeout
+        while not serving():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
         import atlas_app.export_panel  # noqa: F401 - imported for app.py's first run
         from atlas_app import assets, controls, livemap, page, panels, session  # noqa: F401
         from layers.i18n import LANGUAGES
         from layers.loading import geodata_folder
         from layers.urlstate import BASEMAPS
 
-        deadline = time.monotonic() + timeout
-        while not Runtime.exists():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.01)
         folder = str(geodata_folder())
         for lang in LANGUAGES:
             assets.live_map(folder, lang, BASEMAPS[0])
