@@ -457,7 +457,9 @@ OUTSIDE_SCOPE_NOTES = {
         " became so, and left as plain land, without a state, before it (⚠). European Russia is"
         " drawn within its modern borders (Natural Earth), so the Karelian Isthmus and Petsamo,"
         " Finnish until 1940 and 1944, are shown Soviet from 1939 (⚠). Kaliningrad (German East"
-        " Prussia until 1945, then under Soviet administration) is left grey."
+        " Prussia until 1945; under Soviet administration by the Potsdam Protocol of 2 August"
+        " 1945, the Königsberg oblast of the RSFSR from 7 April 1946) is left grey, its Soviet"
+        " period not drawn (⚠)."
     ),
     "notes_fr": (
         "Non représenté : cet atlas couvre l'Asie orientale et l'Union soviétique. À l'ouest de"
@@ -468,8 +470,10 @@ OUTSIDE_SCOPE_NOTES = {
         " soviétiques à partir du jour où ils le deviennent, et laissés en terre nue, sans État,"
         " auparavant (⚠). La Russie d'Europe est tracée dans ses frontières actuelles (Natural"
         " Earth) : l'isthme de Carélie et Petsamo, finlandais jusqu'en 1940 et 1944, y sont"
-        " soviétiques dès 1939 (⚠). Kaliningrad (Prusse-Orientale allemande jusqu'en 1945, puis"
-        " sous administration soviétique) reste en gris."
+        " soviétiques dès 1939 (⚠). Kaliningrad (Prusse-Orientale allemande jusqu'en 1945 ; sous"
+        " administration soviétique par le protocole de Potsdam du 2 août 1945, oblast de"
+        " Königsberg de la RSFSR à partir du 7 avril 1946) reste en gris, sa période soviétique"
+        " non tracée (⚠)."
     ),
 }
 

@@ -396,7 +396,8 @@ CONTROLLER_LABELS = {
     "CCP": ("Chinese Communist Party", "Parti communiste chinois"),
     "Tibet": ("Tibet", "Tibet"),
     "ETR": ("East Turkestan Republic", "République du Turkestan oriental"),
-    "DRV": ("Dem. Rep. of Vietnam (Viet Minh)", "Rép. dém. du Viêt Nam (Viet Minh)"),
+    # The Viet Minh held its zone from June 1945; its state was proclaimed on 2 September.
+    "DRV": ("Viet Minh / Dem. Rep. of Vietnam", "Viet Minh / Rép. dém. du Viêt Nam"),
 }
 
 

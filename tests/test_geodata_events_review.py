@@ -266,6 +266,9 @@ def test_the_hokkaido_claim_refusal_and_cancellation_follow_the_documents(events
     kurils = events["ev_1945_08_28_southern_kurils_occupied"]["properties"]
     assert claim["date"] < refusal["date"] < off["date"] < kurils["date"]
     assert "87th Rifle Corps" in off["text_en"] and "Kunashiri" in off["notes"]
+    # marked where the southern landings began, on Etorofu (Kunashiri waits to 1 September)
+    lon, lat = events["ev_1945_08_28_southern_kurils_occupied"]["geometry"]["coordinates"]
+    assert 146.6 < lon < 148.9 and 44.4 < lat < 45.6
 
 
 def test_the_konoe_request_is_dated_by_the_intercepted_telegrams(events):

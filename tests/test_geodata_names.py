@@ -167,3 +167,12 @@ def test_habomai_notes_say_only_the_largest_islets_are_drawn(atlas):
     habomai = kurils[kurils["id"].str.startswith("kurils_habomai")]
     assert len(habomai) == 3
     assert all("largest islets" in note for note in habomai["notes"])
+
+
+def test_the_french_names_of_annexed_lands_say_who_lost_them_not_who_gained_them(atlas):
+    """« annexer X à Y » joins X to Y: the lands the USSR took are « prises à » their state."""
+    frame = atlas.layers["soviet_union"].frame
+    names = dict(zip(frame["id"], frame["name_fr"], strict=True))
+    assert "prises à la Pologne" in names["ussr_annexed_poland_east"]
+    assert "prises à la Roumanie" in names["ussr_annexed_bessarabia"]
+    assert not any("annexé" in name and " à " in name for name in names.values())
