@@ -35,6 +35,7 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Polygon, box, mapping
 
 from layers import build_pacific, build_sea
+from layers.i18n import format_date
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA = ROOT / "geodata"
@@ -134,6 +135,16 @@ def _polygonal(geom):
     if not polygons:
         return Polygon()
     return MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
+
+
+def inter(a, b):
+    """The polygonal part of ``a`` ∩ ``b`` on the overlay grid."""
+    return _polygonal(shapely.intersection(a, b, grid_size=GRID))
+
+
+def minus(a, b):
+    """The polygonal part of ``a`` − ``b`` on the overlay grid."""
+    return _polygonal(shapely.difference(a, b, grid_size=GRID))
 
 
 def unwrap_antimeridian(geom):
@@ -277,12 +288,6 @@ def build_cells(
     Soviet landings of August 1945 fought, are a cell of their own.
     """
 
-    def inter(a, b):
-        return _polygonal(shapely.intersection(a, b, grid_size=GRID))
-
-    def minus(a, b):
-        return _polygonal(shapely.difference(a, b, grid_size=GRID))
-
     def region(name):
         return regions[name]["polygon"]
 
@@ -366,12 +371,6 @@ def _soviet_west_cells(countries: dict, ukraine_units: dict, region) -> dict:
     until 28 June 1940; Transcarpathia (Czechoslovak, then Hungarian; Soviet by the treaty of
     29 June 1945); the three Baltic states (incorporated on 3, 5 and 6 August 1940).
     """
-
-    def inter(a, b):
-        return _polygonal(shapely.intersection(a, b, grid_size=GRID))
-
-    def minus(a, b):
-        return _polygonal(shapely.difference(a, b, grid_size=GRID))
 
     ukraine, belarus, moldova = countries["Ukraine"], countries["Belarus"], countries["Moldova"]
     bukovina = extend_unit(ukraine_units, ["UA.CV"], ukraine)
@@ -577,30 +576,10 @@ def station_name(place: dict, route: dict) -> str:
     first, *later = [name for i, name in enumerate(names) if i == 0 or name[1] != names[i - 1][1]]
     if not later:
         return first[1]
-    renamed = "; ".join(f"{name} from {_long_date(day)}" for day, name in later)
+    renamed = "; ".join(
+        f"{name} from {format_date(dt.date.fromisoformat(day), 'en')}" for day, name in later
+    )
     return f"{first[1]} ({renamed})"
-
-
-def _long_date(day: str) -> str:
-    """'1940-03-08' → '8 March 1940'."""
-    date = dt.date.fromisoformat(day)
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def route_features(routes: list[dict], places: dict[str, dict]) -> list[dict]:
@@ -633,6 +612,7 @@ def reference_areas(frame: gpd.GeoDataFrame) -> dict[str, float]:
     outside the atlas's scope) are counted apart, as they are not drawn as Soviet."""
     geod = pyproj.Geod(ellps="WGS84")
     drawn = east = kaliningrad = 0.0
+    kaliningrad_box = box(*KALININGRAD_BOX)
     republics = frame.loc[frame["name"].isin([*SOVIET_COUNTRIES, *SOVIET_WEST])]
     for geom in republics.geometry:
         for part in shapely.get_parts(geom):
@@ -640,7 +620,7 @@ def reference_areas(frame: gpd.GeoDataFrame) -> dict[str, float]:
             east_x = part.bounds[2]
             if east_x < 0:  # unwrapped, so only polygons beyond 180° are negative
                 east += km2
-            elif box(*KALININGRAD_BOX).contains(part):
+            elif kaliningrad_box.contains(part):
                 kaliningrad += km2
             else:
                 drawn += km2
