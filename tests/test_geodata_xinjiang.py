@@ -55,8 +55,8 @@ def held(atlas, day: str, place: tuple[float, float]) -> list[str]:
         (WUSU, "1945-10-01", "ETR"),
         (MANAS_TOWN, "1946-01-15", "ROC"),  # east of the Manas River: the front held
         (KASHGAR, "1945-10-01", "ROC"),
-        (HAMI, "1941-06-01", "USSR"),  # the Soviet regiment's garrison
-        (HAMI, "1943-06-15", "USSR"),  # the last fifth of the Soviet troops waited at Hami
+        (HAMI, "1941-06-01", "ROC"),  # Chinese administration, the Soviet regiment's garrison
+        (HAMI, "1943-06-15", "ROC"),  # the last fifth of the Soviet troops waited at Hami
         (HAMI, "1943-10-29", "ROC"),  # the last detachment left on 29 October 1943 (FRUS)
         (HAMI, "1945-10-01", "ROC"),
     ],
@@ -96,6 +96,9 @@ def test_sheng_shih_tsais_province_is_its_own_roc_feature_until_his_removal(atla
 def test_the_hami_regiment_is_a_soviet_garrison_not_a_soviet_province(atlas):
     (garrison,) = territory_at(atlas, D("1941-06-01"), HAMI[1], HAMI[0])
     assert (garrison["layer"], garrison["status"]) == ("xinjiang", "foreign_garrison")
+    # the controller is who administers under the garrison, as for Thailand and Indochina:
+    # the legend reads "Rep. of China — own administration under foreign garrison"
+    assert garrison["controller"] == "ROC" and "Soviet" in garrison["name_en"]
     frame = snapshot(atlas, D("1941-06-01"), ["xinjiang"])["xinjiang"]
     km2 = frame.to_crs("EPSG:6933").area.sum() / 1e6
     assert 900 < km2 < 1500  # a 20 km marker around the town, nothing more
