@@ -16,6 +16,7 @@ from layers.atlas_cache import cached, decode_store, encode_store, load_atlas_ca
 from layers.engine_data import engine_data
 from layers.engine_element import LIVE_DATA_ID, LiveMap, live_parts
 from layers.files import remove_unused, write_atomic
+from layers.geometry_codec import StoreFiles
 from layers.i18n import t
 from layers.model import Atlas
 from layers.render import LEAFLET_ASSETS, GeometryStore, base_map, geometry_bundle
@@ -52,8 +53,9 @@ def ensure_leaflet_assets() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def geometry_store(folder: str) -> GeometryStore | None:
-    """The shipped geometries written once under static/ for the browser to fetch once:
-    gzipped, and beside it as plain JSON for browsers without ``DecompressionStream``.
+    """The shipped geometries written once under static/ for the browser to fetch once (the
+    overview, and the detail it names): gzipped, and beside each its plain JSON for browsers
+    without ``DecompressionStream``.
 
     ``None`` (geometries sent inline) when static file serving is off or the folder cannot
     be written.
@@ -61,24 +63,24 @@ def geometry_store(folder: str) -> GeometryStore | None:
     if not st.get_option("server.enableStaticServing"):
         return None
     atlas = shipped_atlas(folder)
-    name, data, keys = cached(
+    store = cached(
         "geometry", lambda: geometry_bundle(atlas), Path(folder), encode_store, decode_store
     )
     try:
-        write_store(STATIC_VENDOR / "atlas", name, data)
+        write_store(STATIC_VENDOR / "atlas", store)
     except OSError:
         return None
-    return GeometryStore(f"{STATIC_URL}/atlas/{name}", keys)
+    return GeometryStore(f"{STATIC_URL}/atlas/{store.name}", store.keys)
 
 
-def write_store(folder: Path, name: str, data: bytes) -> None:
-    """Write the gzipped store ``name`` and its plain copy (``name`` without ".gz") unless
-    they hold exactly that already (a truncated or altered copy is written again), and
-    remove the stores of other data sets left unused for a day."""
-    packed = folder / name
-    plain = packed.with_suffix("")  # geometry-….json
-    write_served(folder, plain.name, gzip.decompress(data))
-    write_served(folder, name, data)
+def write_store(folder: Path, store: StoreFiles) -> None:
+    """Write each gzipped file of the store and its plain copy (the name without ".gz")
+    unless they hold exactly that already (a truncated or altered copy is written again),
+    the overview last, and remove the stores of other data sets left unused for a day."""
+    for name in sorted(store.files, key=lambda name: name == store.name):
+        data = store.files[name]
+        write_served(folder, name.removesuffix(".gz"), gzip.decompress(data))
+        write_served(folder, name, data)
 
 
 def write_served(folder: Path, name: str, data: bytes) -> None:

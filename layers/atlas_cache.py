@@ -44,6 +44,7 @@ import shapely
 from pyproj import CRS
 
 from layers.files import write_atomic
+from layers.geometry_codec import StoreFiles
 from layers.loading import geodata_folder, load_atlas
 from layers.model import Atlas, DeferredFrame, Layer, LayerSpec
 from layers.temporal import OPEN_END, TemporalIndex
@@ -234,16 +235,18 @@ def _index_inputs(index: TemporalIndex) -> dict:
     }
 
 
-def encode_store(store: tuple[str, bytes, frozenset[str]]) -> Files:
-    """The map's geometry store (name, gzipped JSON, feature ids) as two files."""
-    name, data, keys = store
-    return {"store.json.gz": data, "store.json": json.dumps([name, sorted(keys)]).encode()}
+def encode_store(store: StoreFiles) -> Files:
+    """The map's geometry store (its gzipped files, the overview's name, the feature ids) as
+    files: each stored file under its own name, and an index."""
+    index = {"name": store.name, "files": sorted(store.files), "keys": sorted(store.keys)}
+    return {**store.files, "store.json": json.dumps(index).encode()}
 
 
-def decode_store(files: Files) -> tuple[str, bytes, frozenset[str]]:
+def decode_store(files: Files) -> StoreFiles:
     """The geometry store written by :func:`encode_store`."""
-    name, keys = json.loads(files["store.json"])
-    return str(name), files["store.json.gz"], frozenset(keys)
+    index = json.loads(files["store.json"])
+    stored = {name: files[name] for name in index["files"]}
+    return StoreFiles(str(index["name"]), stored, frozenset(index["keys"]))
 
 
 def _frame_bytes(frame: gpd.GeoDataFrame) -> tuple[bytes, list[str]]:

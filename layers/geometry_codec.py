@@ -14,10 +14,23 @@ of such lists, and a MultiPolygon's a list of Polygon parts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 
 MAX_DIGITS = 7  # 10⁷: about a centimetre, the finest scale tried
+
+
+@dataclass(frozen=True)
+class StoreFiles:
+    """The geometry store as served: ``files`` (name → gzipped JSON) holds the overview,
+    named ``name`` (what the map fetches first), and the detail file the overview names;
+    ``keys`` are the feature ids stored."""
+
+    name: str
+    files: dict[str, bytes]
+    keys: frozenset[str]
 
 
 def exact_scale(geometries: list) -> int:

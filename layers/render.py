@@ -29,6 +29,7 @@ import shapely
 
 from layers import geometry_codec
 from layers.eventtext import escape
+from layers.geometry_codec import StoreFiles
 from layers.html_parts import legend_html
 from layers.i18n import format_date, t
 from layers.map_access import MapAccess
@@ -106,16 +107,20 @@ class GeometryStore:
     keys: frozenset[str]
 
 
-def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
-    """The shipped base, territory and line geometries as one JSON object, by feature id in
-    the compact form of :mod:`layers.geometry_codec`: ``{"scale": …, "geometries": {…},
-    "coarse": {…}, "coarseZoom": …}``, where ``coarse`` holds the overview copy of each shape
-    (:data:`layers.style.COARSE_TOLERANCE_DEG`) that the map draws up to ``coarseZoom``.
+def geometry_bundle(atlas: Atlas) -> StoreFiles:
+    """The shipped base, territory and line geometries, by feature id in the compact form of
+    :mod:`layers.geometry_codec`, as two gzipped JSON files.
 
-    Returns a file name that changes with the content, the JSON gzip-compressed once here
-    (the browser inflates it with ``DecompressionStream``; a web server would otherwise
-    compress the 1.5 MB again for every visitor) and the ids. Uploaded layers are never part
-    of it (they stay in their session).
+    The overview, ``{"scale": …, "coarseZoom": …, "geometries": {…}, "coarse": {…},
+    "detail": name}``, is all the first map needs: ``coarse`` holds the overview copy of
+    each shape that simplifying (:data:`layers.style.COARSE_TOLERANCE_DEG`) shortens, drawn
+    up to ``coarseZoom``, and ``geometries`` the shapes that have no such copy. The detail
+    file, ``{"geometries": {…}}``, holds the full shapes of the others, which the map fetches
+    when idle or when zoomed in beyond ``coarseZoom`` (a third of the bytes come first).
+
+    Files are named by their content and compressed once here (the browser inflates them with
+    ``DecompressionStream``; a web server would otherwise compress them again for every
+    visitor). Uploaded layers are never part of the store (they stay in their session).
     """
     geometries = {}
     for spec in atlas.specs():
@@ -124,22 +129,31 @@ def geometry_bundle(atlas: Atlas) -> tuple[str, bytes, frozenset[str]]:
             for props, geometry in feature_rows(frame[["id", "geometry"]]):
                 geometries[props["id"]] = geometry
     scale = geometry_codec.exact_scale(list(geometries.values()))
-    encoded = {key: geometry_codec.encode(geometries[key], scale) for key in sorted(geometries)}
-    coarse = {}  # the overview copy of each shape that simplifying shortens
+    whole, coarse, detail = {}, {}, {}
     for key in sorted(geometries):
+        encoded = geometry_codec.encode(geometries[key], scale)
         simple = shapely.simplify(geometries[key], COARSE_TOLERANCE_DEG, preserve_topology=True)
         if shapely.get_num_coordinates(simple) < shapely.get_num_coordinates(geometries[key]):
             coarse[key] = geometry_codec.encode(simple, scale)
-    bundle = {
+            detail[key] = encoded
+        else:
+            whole[key] = encoded
+    detail_name, detail_data = _store_file("geometry_detail", {"geometries": detail})
+    overview = {
         "scale": scale,
-        "geometries": encoded,
-        "coarse": coarse,
         "coarseZoom": COARSE_MAX_ZOOM,
+        "geometries": whole,
+        "coarse": coarse,
+        "detail": detail_name,
     }
-    body = json.dumps(bundle, separators=(",", ":"))
-    data = body.encode("utf-8")
-    name = f"geometry-{hashlib.sha256(data).hexdigest()[:16]}.json.gz"
-    return name, gzip.compress(data, compresslevel=9, mtime=0), frozenset(geometries)
+    name, data = _store_file("geometry", overview)
+    return StoreFiles(name, {name: data, detail_name: detail_data}, frozenset(geometries))
+
+
+def _store_file(kind: str, content: dict) -> tuple[str, bytes]:
+    data = json.dumps(content, separators=(",", ":")).encode("utf-8")
+    name = f"{kind}-{hashlib.sha256(data).hexdigest()[:16]}.json.gz"
+    return name, gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def base_map(

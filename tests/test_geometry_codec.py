@@ -72,40 +72,62 @@ def test_finer_than_the_finest_scale_moves_by_under_a_tenth_of_a_micro_degree():
     assert shapely.hausdorff_distance(back, geometry) <= 5e-8 * 2**0.5
 
 
+def store_parts(bundle) -> tuple[dict, dict]:
+    """The overview and the detail file it names, as JSON."""
+    overview = json.loads(gzip.decompress(bundle.files[bundle.name]))
+    detail = json.loads(gzip.decompress(bundle.files[overview["detail"]]))
+    return overview, detail
+
+
 def test_the_shipped_store_is_lossless_and_smaller():
     atlas = load_atlas()
-    name, data, keys = geometry_bundle(atlas)
-    assert name.endswith(".json.gz") and geometry_bundle(atlas)[1] == data  # same bytes again
-    bundle = json.loads(gzip.decompress(data))
-    assert bundle["scale"] == 10_000  # the build writes four decimals
+    bundle = geometry_bundle(atlas)
+    assert bundle.name.endswith(".json.gz") and geometry_bundle(atlas) == bundle  # same bytes
+    overview, detail = store_parts(bundle)
+    assert overview["scale"] == 10_000  # the build writes four decimals
+    assert set(bundle.files) == {bundle.name, overview["detail"]}
     originals = {}
     for layer in atlas.layers.values():
         originals.update(zip(layer.frame["id"], layer.frame.geometry, strict=True))
-    assert set(bundle["geometries"]) == keys
+    full = overview["geometries"] | detail["geometries"]
+    assert len(full) == len(overview["geometries"]) + len(detail["geometries"])  # disjoint
+    assert set(full) == bundle.keys
     geojson_size = 0
-    for key, encoded in bundle["geometries"].items():
-        back = decode(encoded, bundle["scale"])
+    for key, encoded in full.items():
+        back = decode(encoded, overview["scale"])
         assert back.equals_exact(originals[key], 0), key
         geojson_size += len(shapely.to_geojson(originals[key]))
-    assert len(data) < 0.6 * geojson_size
+    assert sum(len(data) for data in bundle.files.values()) < 0.6 * geojson_size
+
+
+def test_the_overview_comes_first_and_holds_every_shape_the_first_map_draws():
+    """Each shape is in the overview, simplified or (when simplifying would not shorten it)
+    whole; the detail file holds only the full shapes of the simplified ones, and the
+    overview is well under half of the store's bytes."""
+    bundle = geometry_bundle(load_atlas())
+    overview, detail = store_parts(bundle)
+    assert set(overview["coarse"]) | set(overview["geometries"]) == bundle.keys
+    assert not set(overview["coarse"]) & set(overview["geometries"])
+    assert set(detail["geometries"]) == set(overview["coarse"])
+    assert overview["detail"].startswith("geometry_detail-")
+    first, rest = len(bundle.files[bundle.name]), len(bundle.files[overview["detail"]])
+    assert first < 0.5 * (first + rest)
 
 
 def test_the_store_carries_an_overview_copy_of_each_shape_within_its_tolerance():
     """The map draws up to ``coarseZoom`` a copy of each shape simplified to within
     COARSE_TOLERANCE_DEG: valid, of the same kind, never further than that from the shape (or
     twice that for a small ring, which keeps four positions), with well under its vertices."""
-    atlas = load_atlas()
-    bundle = json.loads(gzip.decompress(geometry_bundle(atlas)[1]))
-    assert bundle["coarseZoom"] == COARSE_MAX_ZOOM
-    assert set(bundle["coarse"]) < set(bundle["geometries"])
+    overview, detail = store_parts(geometry_bundle(load_atlas()))
+    assert overview["coarseZoom"] == COARSE_MAX_ZOOM
     fine_total = coarse_total = 0
-    for key, encoded in bundle["coarse"].items():
-        full = decode(bundle["geometries"][key], bundle["scale"])
-        copy = decode(encoded, bundle["scale"])
+    for key, encoded in overview["coarse"].items():
+        full = decode(detail["geometries"][key], overview["scale"])
+        copy = decode(encoded, overview["scale"])
         assert copy.is_valid and copy.geom_type == full.geom_type, key
         assert shapely.hausdorff_distance(copy, full) <= 2 * COARSE_TOLERANCE_DEG, key
         assert shapely.get_num_coordinates(copy) < shapely.get_num_coordinates(full), key
         fine_total += shapely.get_num_coordinates(full)
         coarse_total += shapely.get_num_coordinates(copy)
     assert coarse_total < 0.5 * fine_total
-    assert {"ussr_1939", "manchukuo_puppet", "basemap_land"} <= set(bundle["coarse"])
+    assert {"ussr_1939", "manchukuo_puppet", "basemap_land"} <= set(overview["coarse"])

@@ -23,8 +23,8 @@ def atlas():
 
 @pytest.fixture(scope="module")
 def store(atlas):
-    name, _, keys = render.geometry_bundle(atlas)
-    return render.GeometryStore(f"/app/static/vendor/atlas/{name}", keys)
+    bundle = render.geometry_bundle(atlas)
+    return render.GeometryStore(f"/app/static/vendor/atlas/{bundle.name}", bundle.keys)
 
 
 @pytest.fixture

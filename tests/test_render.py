@@ -154,12 +154,13 @@ def test_events_near_a_date_nearest_first(atlas):
 
 
 def test_geometry_store_keeps_geometry_out_of_the_groups(atlas):
-    name, data, keys = geometry_bundle(atlas)
-    assert name.startswith("geometry-") and "manchukuo_puppet" in keys
-    assert (
-        json.loads(gzip.decompress(data))["geometries"]["manchukuo_puppet"]["t"] == "MultiPolygon"
-    )
-    store = GeometryStore("/app/static/vendor/atlas/" + name, keys)
+    bundle = geometry_bundle(atlas)
+    assert bundle.name.startswith("geometry-") and "manchukuo_puppet" in bundle.keys
+    overview = json.loads(gzip.decompress(bundle.files[bundle.name]))
+    detail = json.loads(gzip.decompress(bundle.files[overview["detail"]]))
+    assert overview["coarse"]["manchukuo_puppet"]["t"] == "MultiPolygon"
+    assert detail["geometries"]["manchukuo_puppet"]["t"] == "MultiPolygon"
+    store = GeometryStore("/app/static/vendor/atlas/" + bundle.name, bundle.keys)
     group = layer_group(atlas, "manchukuo", D("1941-04-13"), store=store)
     element = next(iter(group._children.values()))
     assert element.properties[0]["g"] == "manchukuo_puppet"

@@ -43,29 +43,53 @@ window.atlasLib = window.atlasLib || (function () {
     item._path.setAttribute("fill", "url(#" + id + ")");
     item._path.setAttribute("fill-opacity", "1");
   }
-  // One fetch per store; each geometry decoded when first drawn. A store may hold an
-  // overview copy of a shape (layers/render.py geometry_bundle), drawn up to its coarseZoom.
-  function store(url) {
+  // A store is an overview (layers/render.py geometry_bundle): the shapes drawn up to its
+  // coarseZoom, and the name of its detail file, fetched when the page is idle or once the
+  // map is zoomed in beyond coarseZoom (the overview copies stand in until it arrives).
+  // One fetch per file; each geometry decoded when first drawn.
+  function fetchJson(url) {
     var source = inflates ? url : url.replace(/[.]gz$/, "");
-    stores[url] = stores[url] || fetch(source).then(function (r) {
-        if (!r.ok) { throw new Error(source + ": HTTP " + r.status); }
-        if (!inflates) { return r.json(); }
-        return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
-      })
-      .then(function (data) {
-        var decoded = {fine: {}, coarse: {}}, copies = data.coarse || {};
-        return {
-          coarseAt: function (map) { return map.getZoom() <= data.coarseZoom; },
-          get: function (id, coarse) {
-            var kind = coarse && copies[id] ? "coarse" : "fine";
-            if (!(id in decoded[kind])) {
-              var g = kind === "coarse" ? copies[id] : data.geometries[id];
-              decoded[kind][id] = g ? decode(g, data.scale) : null;
-            }
-            return decoded[kind][id];
+    return fetch(source).then(function (r) {
+      if (!r.ok) { throw new Error(source + ": HTTP " + r.status); }
+      if (!inflates) { return r.json(); }
+      return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
+    });
+  }
+  function store(url) {
+    stores[url] = stores[url] || fetchJson(url).then(function (data) {
+      var decoded = {fine: {}, coarse: {}}, copies = data.coarse, full = data.geometries;
+      var detail = null, detailed = !data.detail;
+      function more() {  // the full shapes of those with an overview copy
+        if (!detail) {
+          detail = fetchJson(new URL(data.detail, new URL(url, document.baseURI)).href)
+            .then(function (found) {
+              Object.assign(full, found.geometries);
+              detailed = true;
+            });
+        }
+        return detail;
+      }
+      if (!detailed) {
+        if (window.requestIdleCallback) { requestIdleCallback(more, {timeout: 3000}); }
+        else { setTimeout(more, 1000); }
+      }
+      return {
+        // the overview copies at the map's zoom: up to coarseZoom, or until the detail came
+        coarseAt: function (map) { return map.getZoom() <= data.coarseZoom || !detailed; },
+        // the detail's arrival, when the map's zoom wants it and it has not come yet
+        awaited: function (map) {
+          return map.getZoom() > data.coarseZoom && !detailed ? more() : null;
+        },
+        get: function (id, coarse) {
+          var kind = coarse && copies[id] ? "coarse" : "fine";
+          if (!(id in decoded[kind])) {
+            var g = kind === "coarse" ? copies[id] : full[id];
+            decoded[kind][id] = g ? decode(g, data.scale) : null;
           }
-        };
-      });
+          return decoded[kind][id];
+        }
+      };
+    });
     return stores[url];
   }
   function make(map, features, o) {
@@ -110,8 +134,13 @@ window.atlasLib = window.atlasLib || (function () {
       }
     });
     var stored = null, coarse = false;
+    function awaitDetail() {
+      var arrival = stored !== null && stored.awaited(map);
+      if (arrival) { arrival.then(refill); }
+    }
     function fill() {
       coarse = stored !== null && stored.coarseAt(map);
+      awaitDetail();
       features.forEach(function (f) {
         var geometry = f.geometry || (stored && stored.get(f.properties.g, coarse));
         if (geometry) {
@@ -120,7 +149,8 @@ window.atlasLib = window.atlasLib || (function () {
       });
     }
     function refill() {  // the zoom crossed the store's overview limit: the other copies
-      if (stored === null || stored.coarseAt(map) === coarse) { return; }
+      if (stored === null) { return; }
+      if (stored.coarseAt(map) === coarse) { awaitDetail(); return; }
       layer.clearLayers();
       fill();
       declutterSoon(map);

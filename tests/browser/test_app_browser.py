@@ -342,15 +342,29 @@ STORED_VERTICES_JS = """
 """
 
 
+FETCHED_JS = """(names) => {
+  const find = (name) => performance.getEntriesByType("resource")
+    .find((entry) => entry.name.split("/").pop() === name);
+  if (!Array.isArray(names)) { return Boolean(find(names)); }
+  return names.map((name) => find(name).toJSON());
+}"""
+
+
 def test_the_overview_draws_each_shape_simplified_and_a_close_view_in_full(
     app, streamlit_server, probe, atlas
 ):
     """Up to the store's coarse zoom the map projects the overview copy of each shape (half
-    the vertices or fewer); zoomed in past it, the shapes as built; and back."""
-    bundle = json.loads(gzip.decompress(geometry_bundle(atlas)[1]))
+    the vertices or fewer); zoomed in past it, the shapes as built; and back. The store's
+    detail file is asked for only once its overview has come."""
+    store = geometry_bundle(atlas)
+    bundle = json.loads(gzip.decompress(store.files[store.name]))
+    detail = json.loads(gzip.decompress(store.files[bundle["detail"]]))
     open_atlas(app, streamlit_server)
     wait_for_date(app, DEFAULT_DAY)
     assert mapprobe.map_state(app)["view"]["zoom"] <= bundle["coarseZoom"]
+    app.wait_for_function(FETCHED_JS, arg=bundle["detail"])  # when the page is idle
+    first, then = app.evaluate(FETCHED_JS, [store.name, bundle["detail"]])
+    assert then["startTime"] >= first["responseEnd"]
 
     overview = app.evaluate(STORED_VERTICES_JS)
     simplified = [g for g in overview if g in bundle["coarse"]]
@@ -364,7 +378,7 @@ def test_the_overview_draws_each_shape_simplified_and_a_close_view_in_full(
     app.wait_for_timeout(500)
     close = app.evaluate(STORED_VERTICES_JS)
     for g in simplified:
-        assert close[g] == rings_dropped(bundle["geometries"][g]) > overview[g], g
+        assert close[g] == rings_dropped(detail["geometries"][g]) > overview[g], g
     assert sum(overview.values()) < 0.6 * sum(close[g] for g in overview)
     app.locator(".atlas-live a.leaflet-control-zoom-out").click()
     app.locator(".atlas-live a.leaflet-control-zoom-out").click()
@@ -372,6 +386,41 @@ def test_the_overview_draws_each_shape_simplified_and_a_close_view_in_full(
     app.wait_for_timeout(500)
     assert app.evaluate(STORED_VERTICES_JS) == overview
     assert_clean(probe, app)
+
+
+def test_a_close_view_from_a_link_draws_the_full_shapes_once_the_detail_comes(
+    app, streamlit_server, probe, atlas
+):
+    """Opened zoomed in (a shared link), the map first draws what the overview holds, then
+    each simplified shape in full once the detail file has come, each shape once."""
+    store = geometry_bundle(atlas)
+    bundle = json.loads(gzip.decompress(store.files[store.name]))
+    detail = json.loads(gzip.decompress(store.files[bundle["detail"]]))
+    open_atlas(app, streamlit_server, "?date=1941-04-13&lat=44&lon=126&zoom=7")
+    wait_for_date(app, DEFAULT_DAY)
+    assert mapprobe.map_state(app)["view"]["zoom"] == 7
+    app.wait_for_function(FETCHED_JS, arg=bundle["detail"])
+    app.wait_for_timeout(500)
+    drawn = app.evaluate(STORED_VERTICES_JS)
+    shown = [g for g in drawn if g in detail["geometries"]]
+    assert "manchukuo_puppet" in shown
+    for g in shown:
+        assert drawn[g] == rings_dropped(detail["geometries"][g]), g
+    assert app.evaluate(LAYERS_PER_SHAPE_JS) == {}
+    assert_clean(probe, app)
+
+
+# Stored shapes drawn more than once on the map (store id -> layers).
+LAYERS_PER_SHAPE_JS = """
+() => {
+  const seen = {};
+  window.atlasEngine.map.eachLayer(l => {
+    const id = l.feature && l.feature.properties && l.feature.properties.g;
+    if (id && l.getLatLngs) { seen[id] = (seen[id] || 0) + 1; }
+  });
+  return Object.fromEntries(Object.entries(seen).filter(([, n]) => n > 1));
+}
+"""
 
 
 def rings_dropped(encoded: dict) -> int:
