@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from layers.atlas_cache import cached, decode_store, encode_store, load_atlas_cached
-from layers.engine_data import engine_data
+from layers.engine_data import engine_data, split_popups
 from layers.engine_element import LIVE_DATA_ID, LiveMap, live_parts
 from layers.files import remove_unused, write_atomic
 from layers.geometry_codec import StoreFiles
@@ -121,8 +121,8 @@ def live_map(folder: str, lang: str, basemap: str) -> LiveMap:
         name = served_name(kind.format(lang=lang, basemap=basemap), files[key], extension)
         write_served(target, name, files[key])
         urls[key] = f"{STATIC_URL}/atlas/{name}"
-    data_name = urls["data"].rsplit("/", 1)[1]
-    write_served(target, data_name + ".gz", files["data.gz"])
+    for key in ("data", "popups"):  # fetched gzipped where the browser can inflate them
+        write_served(target, urls[key].rsplit("/", 1)[1] + ".gz", files[f"{key}.gz"])
     return LiveMap(
         files["name"].decode(),
         css_url=urls["css"],
@@ -131,9 +131,11 @@ def live_map(folder: str, lang: str, basemap: str) -> LiveMap:
     )
 
 
-# The live map's served files: (key, kind, extension); the script names the data's URL.
+# The live map's served files: (key, kind, extension); the script names the data's URL,
+# the data its popups' URL.
 LIVE_FILES = (
     ("data", "engine_{lang}", ".json"),
+    ("popups", "popups_{lang}", ".json"),
     ("css", "live_{lang}_{basemap}", ".css"),
     ("script", "live_{lang}_{basemap}", ".js"),
 )
@@ -142,12 +144,17 @@ LIVE_FILES = (
 def _live_files(atlas: Atlas, lang: str, basemap: str, store: GeometryStore) -> dict[str, bytes]:
     """The live map's files: the engine's data (plain and gzipped), the map's CSS and script
     (which fetches the data at its served URL), and the Leaflet map's global name."""
-    data = json.dumps(engine_data(atlas, lang, store=store), separators=(",", ":")).encode()
+    lean, texts = split_popups(engine_data(atlas, lang, store=store))
+    popups = json.dumps(texts, separators=(",", ":")).encode()
+    lean["popupsUrl"] = f"{STATIC_URL}/atlas/{served_name(f'popups_{lang}', popups, '.json')}.gz"
+    data = json.dumps(lean, separators=(",", ":")).encode()
     url = f"{STATIC_URL}/atlas/{served_name(f'engine_{lang}', data, '.json')}.gz"
     parts = live_parts(base_map(atlas, lang, basemap, store=store), {"url": url})
     return {
         "data": data,
         "data.gz": gzip.compress(data, compresslevel=9, mtime=0),
+        "popups": popups,
+        "popups.gz": gzip.compress(popups, compresslevel=9, mtime=0),
         "css": parts.css.encode("utf-8"),
         "script": parts.script.encode("utf-8"),
         "name": parts.map_name.encode("utf-8"),

@@ -92,6 +92,32 @@ def extra_data(atlas: Atlas, layer_ids: Iterable[str], lang: str) -> dict:
     }
 
 
+def split_popups(data: dict) -> tuple[dict, list[str]]:
+    """``data`` without its popups, and the popups: each popup (``"p"``) of its records and
+    event markers is replaced by its index (``"pp"``) in the list, where each distinct text
+    is once. Popups are four fifths of the data and the first map shows none, so the live
+    map fetches them apart, once the page is idle (``popupsUrl``)."""
+    texts: dict[str, int] = {}
+
+    def keyed(props: dict) -> dict:
+        if "p" not in props:
+            return props
+        lean = {k: v for k, v in props.items() if k != "p"}
+        lean["pp"] = texts.setdefault(props["p"], len(texts))
+        return lean
+
+    def lean_states(record: dict) -> list:
+        return [
+            [day, [{**f, "p": keyed(f["p"])} for f in shown]] for day, shown in record["states"]
+        ]
+
+    records = [{**r, "states": lean_states(r)} for r in data["records"]]
+    events = [
+        {**e, "marker": {key: keyed(m) for key, m in e["marker"].items()}} for e in data["events"]
+    ]
+    return {**data, "records": records, "events": events}, list(texts)
+
+
 def every_layer_id(atlas: Atlas) -> list[str]:
     """Every layer of the catalogue and the events."""
     return [s.id for s in atlas.specs()] + [EVENTS]
@@ -133,6 +159,7 @@ def texts(lang: str) -> dict:
         "play": t("play", lang),
         "pause": t("pause", lang),
         "legend": t("legend", lang),
+        "loading": t("popup_loading", lang),
     }
 
 

@@ -331,6 +331,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_problem": {"en": "Problem", "fr": "Problème"},
     "col_severity": {"en": "Severity", "fr": "Gravité"},
     "loading": {"en": "Loading the atlas…", "fr": "Chargement de l'atlas…"},
+    "popup_loading": {"en": "Loading…", "fr": "Chargement…"},
     "english_only": {
         "en": "This document is in English only.",
         "fr": "Ce document n'existe qu'en anglais.",

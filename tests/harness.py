@@ -367,10 +367,30 @@ def served(url: str) -> Path:
 
 
 def served_engine_data(at) -> dict:
-    """The engine's data the live map fetches (named in its served script)."""
+    """The engine's data the live map fetches (named in its served script), with the popups
+    it fetches apart (``popupsUrl``) back in their places."""
     script = served(live_map_args(at)["mount"]["scriptUrl"]).read_text(encoding="utf-8")
     url = re.search(r'"url":\s*"([^"]*/engine_[^"]+)"', script).group(1)
-    return json.loads(served(url.removesuffix(".gz")).read_text(encoding="utf-8"))
+    data = json.loads(served(url.removesuffix(".gz")).read_text(encoding="utf-8"))
+    texts = json.loads(served(data.pop("popupsUrl").removesuffix(".gz")).read_text("utf-8"))
+    return with_popups(data, texts)
+
+
+def with_popups(data: dict, texts: list[str]) -> dict:
+    """The engine's data as :func:`layers.engine_data.split_popups` found it."""
+
+    def placed(props: dict) -> dict:
+        if "pp" not in props:
+            return props
+        return {**{k: v for k, v in props.items() if k != "pp"}, "p": texts[props["pp"]]}
+
+    for record in data["records"]:
+        for _, shown in record["states"]:
+            for feature in shown:
+                feature["p"] = placed(feature["p"])
+    for event in data["events"]:
+        event["marker"] = {key: placed(m) for key, m in event["marker"].items()}
+    return data
 
 
 def overlaps_on(layer_ids: list[str], day: str) -> tuple[int, list[str]]:

@@ -11,11 +11,12 @@ from importlib import resources
 import pytest
 
 from layers import map_features, render, style, urlstate
-from layers.engine_data import engine_data, extra_data, layer_records, look
+from layers.engine_data import engine_data, extra_data, layer_records, look, split_popups
 from layers.eventtext import script_json
 from layers.loading import load_atlas
 from layers.map_features import feature_rows, largest_per_label, name_feature
 from layers.user_layers import read_upload, with_user_layers
+from tests.harness import with_popups
 
 WEB = resources.files("layers") / "web"
 
@@ -248,3 +249,16 @@ def test_an_upload_s_extra_payload_carries_its_legend_row(atlas):
     shipped = engine_data(with_uploads, "fr", ["china", *ids])["legend"]
     assert any("&lt;b&gt;&amp;dots.geojson" in row for row in legend_on(shipped, "1941-02-01"))
     assert not any("dots.geojson" in row for row in legend_on(shipped, "1941-07-01"))
+
+
+def test_popups_are_kept_apart_each_text_once_and_put_back_whole(data):
+    """The live map fetches the popups after the first map: the data it waits for holds none,
+    each distinct text is once in the list, and putting the texts back gives the data as
+    made."""
+    lean, texts = split_popups(data)
+    lean_json = json.dumps(lean)
+    assert '"p":"' not in lean_json and '"pp":' in lean_json
+    assert len(texts) == len(set(texts)) and len(texts) > 500
+    first_event = lean["events"][0]["marker"]["on"]
+    assert "atlas-event" in texts[first_event["pp"]] and "p" not in first_event
+    assert with_popups(json.loads(lean_json), texts) == data

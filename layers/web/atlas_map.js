@@ -69,10 +69,7 @@ window.atlasLib = window.atlasLib || (function () {
         }
         return detail;
       }
-      if (!detailed) {
-        if (window.requestIdleCallback) { requestIdleCallback(more, {timeout: 3000}); }
-        else { setTimeout(more, 1000); }
-      }
+      if (!detailed) { whenIdle(more); }
       return {
         // the overview copies at the map's zoom: up to coarseZoom, or until the detail came
         coarseAt: function (map) { return map.getZoom() <= data.coarseZoom || !detailed; },
@@ -91,6 +88,29 @@ window.atlasLib = window.atlasLib || (function () {
       };
     });
     return stores[url];
+  }
+  function whenIdle(task) {
+    if (window.requestIdleCallback) { requestIdleCallback(task, {timeout: 3000}); }
+    else { setTimeout(task, 1000); }
+  }
+  // Popups kept apart from the map's data (layers/engine_data.py split_popups): a list of
+  // HTML texts, escaped in Python, fetched when the page is idle or at the first click;
+  // a feature names its texts by index ("pp"), an event marker several (listed with "pw").
+  function popups(url, waiting) {
+    var texts = null, asked = null;
+    function load() {
+      asked = asked || fetchJson(url).then(function (found) { texts = found; });
+      return asked;
+    }
+    whenIdle(load);
+    return function (p, item) {
+      if (texts === null) {
+        load().then(function () { if (item.isPopupOpen()) { item.getPopup().update(); } });
+        return waiting;
+      }
+      var html = [].concat(p.pp).map(function (k) { return texts[k]; }).join("");
+      return p.pw ? '<div class="atlas-event-list">' + html + "</div>" : html;
+    };
   }
   function make(map, features, o) {
     if (o.pane && !map.getPane(o.pane)) { map.createPane(o.pane).style.zIndex = o.z; }
@@ -131,6 +151,9 @@ window.atlasLib = window.atlasLib || (function () {
           item.bindTooltip(p.t, {sticky: true});
         }
         if (p.p) { item.bindPopup(p.p, {maxWidth: 380}); }
+        else if (p.pp !== undefined && o.popups) {
+          item.bindPopup(function () { return o.popups(p, item); }, {maxWidth: 380});
+        }
       }
     });
     var stored = null, coarse = false;
@@ -419,5 +442,5 @@ window.atlasLib = window.atlasLib || (function () {
     });
   }
   return {draw: draw, declutter: declutterSoon, quiet: quiet, sync: sync, fit: fit,
-          legend: legend};
+          legend: legend, popups: popups};
 })();

@@ -42,6 +42,7 @@ window.AtlasEngine = window.AtlasEngine || (function () {
     var playStep = look.playStepDays;
     var control = {};
     var container = map.getContainer();
+    var popupsOf = data.popupsUrl ? window.atlasLib.popups(data.popupsUrl, text.loading) : null;
 
     function isoOf(i) { return new Date(origin + i * look.msPerDay).toISOString().split("T")[0]; }
     function indexOf(iso) { return Math.round((Date.parse(iso) - origin) / look.msPerDay); }
@@ -79,7 +80,8 @@ window.AtlasEngine = window.AtlasEngine || (function () {
 
     function group(sig, list, pane, interactive) {
       var made = L.featureGroup();
-      var o = {sig: sig, interactive: interactive, url: data.storeUrl || null};
+      var o = {sig: sig, interactive: interactive, url: data.storeUrl || null,
+               popups: popupsOf};
       if (pane) { o.pane = pane[0]; o.z = pane[1]; }
       window.atlasLib.draw(made, features(list), o);
       return made;
@@ -141,8 +143,13 @@ window.AtlasEngine = window.AtlasEngine || (function () {
       looks.forEach(function (m) { props.r = Math.max(props.r, m.r); });
       if (looks.some(function (m) { return !m.s.dashArray; })) { props.s.dashArray = null; }
       props.t = looks.map(function (m) { return m.t; }).join("<br>");
-      props.p = looks.map(function (m) { return m.p; }).join("");
-      if (looks.length > 1) { props.p = '<div class="atlas-event-list">' + props.p + "</div>"; }
+      if (popupsOf) {  // texts fetched apart: named by index
+        props.pp = looks.map(function (m) { return m.pp; });
+        props.pw = looks.length > 1;
+      } else {
+        props.p = looks.map(function (m) { return m.p; }).join("");
+        if (looks.length > 1) { props.p = '<div class="atlas-event-list">' + props.p + "</div>"; }
+      }
       return {p: props, g: {type: "Point", coordinates: [events[0].lon, events[0].lat]}};
     }
 

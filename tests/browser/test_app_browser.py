@@ -410,6 +410,32 @@ def test_a_close_view_from_a_link_draws_the_full_shapes_once_the_detail_comes(
     assert_clean(probe, app)
 
 
+def test_popups_come_after_the_map_and_open_with_their_text(app, streamlit_server, probe):
+    """The popups are fetched apart, after the map's data: a click on Manchukuo opens its
+    popup with its status and sources."""
+    open_atlas(app, streamlit_server)
+    wait_for_date(app, DEFAULT_DAY)
+    timings = app.wait_for_function(
+        """() => {
+          const found = {};
+          performance.getEntriesByType("resource").forEach((e) => {
+            const kind = e.name.split("/").pop().split("-")[0];
+            if (kind === "engine_en" || kind === "popups_en") { found[kind] = e.toJSON(); }
+          });
+          return found.popups_en ? found : null;
+        }"""
+    ).json_value()
+    assert timings["popups_en"]["startTime"] >= timings["engine_en"]["responseEnd"]
+    app.locator(".atlas-live").scroll_into_view_if_needed()
+    box = mapprobe.map_box(app)
+    point = app.evaluate("() => window.atlasEngine.map.latLngToContainerPoint([47.2, 127.6])")
+    app.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = app.locator(".leaflet-popup-content", has_text="Manchukuo").first
+    popup.wait_for(timeout=5_000)
+    assert "Status: puppet state" in popup.inner_text() and popup.locator("a[href]").count() > 0
+    assert_clean(probe, app)
+
+
 # Stored shapes drawn more than once on the map (store id -> layers).
 LAYERS_PER_SHAPE_JS = """
 () => {

@@ -179,8 +179,8 @@ def test_hostile_data_is_shown_as_text(page, probe, hostile_server):
     check(SCRIPT in tooltip.inner_text(), "tooltip does not show the name as text")
 
     page.mouse.click(x, y)
-    popup = frame.locator(".leaflet-popup-content").first
-    popup.wait_for()
+    popup = frame.locator(".leaflet-popup-content", has_text="Hostile").first
+    popup.wait_for()  # the popups come apart from the map's data, when the page is idle
     text = popup.inner_text()
     for value in (SCRIPT, IMG, JS_LINK, SVG):
         check(value in text, f"popup does not show {value!r} as text")
