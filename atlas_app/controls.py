@@ -46,17 +46,21 @@ def shift_date(day: dt.date, unit: str, amount: int) -> dt.date:
 
 
 def sidebar(atlas: Atlas, lang: str) -> None:
-    """Layer toggles (catalogue titles in the language) and the base map choice."""
+    """Layer toggles by the catalogue's groups, and the base map choice. A group is an
+    expander that holds its layers' checkboxes only while open: closed, the first screen
+    draws five titles instead of some forty checkboxes. A layer without a group (an upload)
+    has its checkbox alone."""
     side = st.sidebar
     side.subheader(t("layers", lang))
-    order = [s.id for s in render.drawn_specs(atlas, list(atlas.layers))] + [EVENTS_ID]
     titles = {s.id: s.title(lang) for s in atlas.specs()} | {EVENTS_ID: t("events_layer", lang)}
-    for layer_id in order:
-        key = f"w_layer_{layer_id}"
-        st.session_state[key] = layer_id in st.session_state[session.LAYERS]
-        side.checkbox(
-            page.plain(titles[layer_id]), key=key, on_change=_toggle_layer, args=(layer_id, key)
-        )
+    for group, title, layer_ids in layer_groups(atlas, lang):
+        if group is None:
+            _layer_checkbox(side, layer_ids[0], titles)
+            continue
+        panel = side.expander(page.plain(title), key=f"w_group_{group}", on_change="rerun")
+        if panel.open:
+            for layer_id in layer_ids:
+                _layer_checkbox(panel, layer_id, titles)
     st.session_state["w_basemap"] = st.session_state[session.BASEMAP]
     side.radio(
         t("basemap", lang),
@@ -68,6 +72,37 @@ def sidebar(atlas: Atlas, lang: str) -> None:
     )
     if st.session_state[session.BASEMAP] != "atlas":
         side.caption(t("online_note", lang))
+
+
+def layer_groups(atlas: Atlas, lang: str) -> list[tuple[str | None, str | None, list[str]]]:
+    """The sidebar's list: ``(group, its title, layer ids)`` in draw order, each group where
+    its first layer comes; ``(None, None, [layer id])`` for a layer without a group. The
+    events come with their catalogue group (alone without one)."""
+    specs = render.drawn_specs(atlas, list(atlas.layers))
+    if atlas.events_spec is not None:
+        specs.append(atlas.events_spec)
+    listed: list[tuple[str | None, str | None, list[str]]] = []
+    found: dict[str, list[str]] = {}
+    for spec in specs:
+        layer_id = EVENTS_ID if spec.kind == "event" else spec.id
+        if spec.group is None:
+            listed.append((None, None, [layer_id]))
+        elif spec.group in found:
+            found[spec.group].append(layer_id)
+        else:
+            found[spec.group] = [layer_id]
+            listed.append((spec.group, spec.group_title(lang), found[spec.group]))
+    if atlas.events_spec is None:
+        listed.append((None, None, [EVENTS_ID]))
+    return listed
+
+
+def _layer_checkbox(parent, layer_id: str, titles: dict[str, str]) -> None:
+    key = f"w_layer_{layer_id}"
+    st.session_state[key] = layer_id in st.session_state[session.LAYERS]
+    parent.checkbox(
+        page.plain(titles[layer_id]), key=key, on_change=_toggle_layer, args=(layer_id, key)
+    )
 
 
 def date_slider(

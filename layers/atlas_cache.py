@@ -197,7 +197,11 @@ def encode_atlas(atlas: Atlas) -> Files:
     files["events.parquet"], event_columns = _frame_bytes(atlas.events)
     description = {
         "layers": layers,
-        "events": {"frame": "events.parquet", "json_columns": event_columns},
+        "events": {
+            "frame": "events.parquet",
+            "json_columns": event_columns,
+            "spec": asdict(atlas.events_spec) if atlas.events_spec else None,
+        },
         "problems": [asdict(p) for p in atlas.problems],
         "user_layer_ids": sorted(atlas.user_layer_ids),
     }
@@ -222,6 +226,7 @@ def decode_atlas(files: Files) -> Atlas:
         events=_read_frame(files[events["frame"]], events["json_columns"]),
         problems=tuple(Problem(**p) for p in description["problems"]),
         user_layer_ids=frozenset(description["user_layer_ids"]),
+        events_spec=LayerSpec(**events["spec"]) if events["spec"] else None,
     )
 
 

@@ -28,7 +28,7 @@ def load_atlas(folder: Path | None = None) -> Atlas:
     entries, problems = reader.read_catalogue(folder)
     problems += reader.catalogue_file_problems(folder, entries)
     layer_ids = {e["id"] for e in entries}
-    layers, seen_ids, events = {}, {}, None
+    layers, seen_ids, events, events_spec = {}, {}, None, None
     for entry in entries:
         spec = LayerSpec(**{k: entry[k] for k in LayerSpec.__dataclass_fields__ if k in entry})
         features, file_problems = reader.read_collection(folder / spec.file)
@@ -39,13 +39,19 @@ def load_atlas(folder: Path | None = None) -> Atlas:
                 spec, Problem(spec.file, "", "file", f"cannot be read ({type(exc).__name__})")
             )
         if spec.kind == "event":
-            events = layer.frame
+            events, events_spec = layer.frame, spec
             problems += list(layer.problems)
             continue
         layers[spec.id] = layer
     if events is None:
         events = empty_frame()
-    return Atlas(layers=layers, events=events, problems=tuple(problems), source=str(folder))
+    return Atlas(
+        layers=layers,
+        events=events,
+        problems=tuple(problems),
+        source=str(folder),
+        events_spec=events_spec,
+    )
 
 
 def build_layer(

@@ -38,7 +38,8 @@ class LayerSpec:
     """One catalogue entry, with its flags: ``role`` (``"base"``: the base map, ``"cities"``:
     the city layer), ``line_style`` (how a line or route layer is drawn, see
     :func:`layers.style.route_style`) and ``moving_front`` (a route layer whose axes advance
-    along their dated waypoints)."""
+    along their dated waypoints), and the group the app lists it in (``group``, with that
+    group's titles)."""
 
     id: str
     file: str
@@ -50,9 +51,15 @@ class LayerSpec:
     role: str | None = None
     line_style: str | None = None
     moving_front: bool = False
+    group: str | None = None
+    group_en: str | None = None
+    group_fr: str | None = None
 
     def title(self, lang: str) -> str:
         return self.title_fr if lang == "fr" else self.title_en
+
+    def group_title(self, lang: str) -> str | None:
+        return self.group_fr if lang == "fr" else self.group_en
 
 
 class DeferredFrame:
@@ -117,6 +124,7 @@ class Atlas:
     problems: tuple[Problem, ...] = ()
     user_layer_ids: frozenset[str] = field(default_factory=frozenset)
     source: str = ""  # names the data: the folder loaded, then each upload's id and checksum
+    events_spec: LayerSpec | None = None  # the events' catalogue entry (title, group)
 
     def specs(self) -> list[LayerSpec]:
         """Catalogue entries in draw order (events excluded: they are not drawn as a layer)."""

@@ -361,6 +361,7 @@ def read_catalogue(folder: Path) -> tuple[list[dict], list[Problem]]:
         entries = data.get("layers") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             return [], [Problem(CATALOGUE, "", "layers", "must be a list")]
+        groups, problems = _groups(data.get("groups", []))
         good, seen, roles = [], set(), {}
         for i, entry in enumerate(entries):
             found = _entry_problem(entry, i, seen, roles)
@@ -370,10 +371,45 @@ def read_catalogue(folder: Path) -> tuple[list[dict], list[Problem]]:
             seen.add(entry["id"])
             if entry.get("role") is not None:
                 roles[entry["role"]] = entry["id"]
-            good.append(entry)
+            good.append(_in_group(entry, f"{entry['id']!r} (#{i})", groups, problems))
         return sorted(good, key=lambda e: e["order"]), problems
     except Exception as exc:
         return [], [_unexpected(CATALOGUE, "file", exc)]
+
+
+def _groups(listed: object) -> tuple[dict[str, dict], list[Problem]]:
+    """The catalogue's layer groups (how the app lists the layers) by id, in their order,
+    and the problems of the bad ones (left out: their layers are then listed alone)."""
+    if not isinstance(listed, list):
+        return {}, [Problem(CATALOGUE, "", "groups", "must be a list")]
+    groups, problems = {}, []
+    for index, group in enumerate(listed):
+        keys = ("id", "title_en", "title_fr")
+        if not isinstance(group, dict) or not all(
+            isinstance(group.get(k), str) and group[k].strip() for k in keys
+        ):
+            message = "must be an object with a non-empty id, title_en and title_fr"
+            problems.append(Problem(CATALOGUE, f"group #{index}", "groups", message))
+        elif group["id"] in groups:
+            problems.append(Problem(CATALOGUE, f"group #{index}", "id", "duplicate group id"))
+        else:
+            groups[group["id"]] = {k: group[k] for k in keys}
+    return groups, problems
+
+
+def _in_group(entry: dict, label: str, groups: dict[str, dict], problems: list[Problem]) -> dict:
+    """``entry`` with its group's titles (``group_en``, ``group_fr``); without its group when
+    the catalogue has no such group (a problem: the layer is then listed alone)."""
+    entry = {k: v for k, v in entry.items() if k not in ("group_en", "group_fr")}
+    group = entry.get("group")
+    if group is None:
+        return entry
+    if not isinstance(group, str) or group not in groups:
+        problems.append(
+            Problem(CATALOGUE, label, "group", f"not a group of the catalogue: {group!r:.40}")
+        )
+        return {k: v for k, v in entry.items() if k != "group"}
+    return {**entry, "group_en": groups[group]["title_en"], "group_fr": groups[group]["title_fr"]}
 
 
 def _entry_problem(entry: object, index: int, seen: set, roles: dict) -> Problem | None:

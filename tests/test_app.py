@@ -85,6 +85,8 @@ def test_moving_the_date_keeps_the_map_mounted():
 def test_link_parameters_are_honoured():
     at = open_app(date="1945-08-20", lang="fr", layers="manchukuo,korea")
     assert at.header[0].value.startswith("L'atlas du pacte de neutralité")
+    at.session_state["w_group_japan"] = True  # what opening the group does
+    at.run()
     assert at.checkbox(key="w_layer_korea").value and at.checkbox(key="w_layer_manchukuo").value
     assert not at.checkbox(key="w_layer_japan").value
     args = map_args(at)
@@ -224,3 +226,29 @@ print("streamlit.emojis" in sys.modules)
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_sidebar_lists_the_layers_by_group_and_a_group_holds_its_checkboxes_when_open():
+    """Closed, the five groups draw no checkbox (the first screen's widgets); each layer is
+    in one group; opened, a group's checkboxes switch its layers on the map and in the link."""
+    at = open_app()
+    assert len(at.checkbox) == 0
+    groups = [e.label.replace("\\", "") for e in at.sidebar.expander]
+    assert groups == [
+        "China, its enclaves and Tibet",
+        "The USSR and Mongolia",
+        "Japan's empire and its puppet states",
+        "South-East Asia and the Pacific",
+        "Railways, troop movements, cities and events",
+    ]
+    listed = []
+    for group in ("china", "ussr", "japan", "sea", "movements"):
+        at.session_state[f"w_group_{group}"] = True
+        at.run()
+        listed += [c.key.removeprefix("w_layer_") for c in at.checkbox][len(listed) :]
+    atlas = data_atlas()
+    expected = [s.id for s in atlas.specs() if s.kind != "base"] + ["events"]
+    assert sorted(listed) == sorted(expected) and len(listed) == len(set(listed))
+    at.checkbox(key="w_layer_korea").uncheck().run()
+    assert "korea" not in map_args(at)["layers"] and "korea" not in at.query_params["layers"]
+    assert "manchukuo" in map_args(at)["layers"]

@@ -359,6 +359,39 @@ def test_catalogue_flags_are_checked_with_file_layer_and_field(tmp_path, changes
     assert str(problems[0]).startswith(f"catalogue.json: feature 'one' (#0): {field}: ")
 
 
+def test_a_layer_in_no_group_of_the_catalogue_is_a_problem_and_still_loads(tmp_path):
+    folder = make_folder(tmp_path, {"one": collection(territory("a")), "two": collection()})
+    catalogue = json.loads((folder / "catalogue.json").read_text("utf-8"))
+    catalogue["groups"] = [
+        {"id": "land", "title_en": "Land", "title_fr": "Terres"},
+        {"id": "land", "title_en": "Again", "title_fr": "Encore"},
+        {"id": "sea", "title_en": "Sea"},
+    ]
+    catalogue["layers"][0]["group"] = "land"
+    catalogue["layers"][1]["group"] = "sea"
+    (folder / "catalogue.json").write_text(json.dumps(catalogue), "utf-8")
+    problems = [p for p in validate_folder(folder) if p.file == "catalogue.json"]
+    assert [(p.feature, p.field) for p in problems] == [
+        ("group #1", "id"),
+        ("group #2", "groups"),
+        ("'two' (#1)", "group"),
+    ]
+    assert "not a group of the catalogue: 'sea'" in problems[2].message
+    atlas = load_atlas(folder)
+    one, two = atlas.layers["one"].spec, atlas.layers["two"].spec
+    assert (one.group, one.group_title("fr")) == ("land", "Terres")
+    assert (two.group, two.group_title("en")) == (None, None)
+
+
+def test_every_shipped_layer_is_in_a_group_with_titles_in_both_languages():
+    atlas = load_atlas()
+    specs = [s for s in atlas.specs() if s.kind != "base"] + [atlas.events_spec]
+    assert all(s.group and s.group_en and s.group_fr for s in specs), [
+        s.id for s in specs if not s.group
+    ]
+    assert len({s.group for s in specs}) == 5
+
+
 def test_a_role_belongs_to_one_layer(tmp_path):
     city = {
         "type": "Feature",

@@ -220,7 +220,10 @@ def test_toggling_a_layer_removes_its_paths(app, streamlit_server, probe, atlas)
     assert MPR_FILL in state["fills"]
     shown = len(atlas.layers["mongolia"].on(DEFAULT_DAY))
     sidebar = app.locator('[data-testid="stSidebar"]')
-    title = atlas.layers["mongolia"].spec.title("en")
+    spec = atlas.layers["mongolia"].spec
+    title = spec.title("en")
+    assert sidebar.get_by_text(title, exact=True).count() == 0  # in its group, closed
+    sidebar.get_by_text(spec.group_title("en"), exact=True).click()
     sidebar.get_by_text(title, exact=True).click()
     off = mapprobe.wait_for_map(app, predicate=lambda s: MPR_FILL not in s["fills"])
     assert off["paths"] == state["paths"] - shown
